@@ -1,0 +1,244 @@
+#include "frontend/function_extractor.h"
+
+#include <memory>
+
+#include "clang/AST/Attr.h"
+#include "clang/AST/ParentMap.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "frontend/value_summary.h"
+
+namespace kmodlint::frontend {
+
+using namespace clang;
+
+namespace {
+
+constexpr std::size_t kMaxMacroNames = 8;
+
+class FunctionExtractor {
+ public:
+  FunctionExtractor(const FunctionDecl& function, ASTContext& context)
+      : function_(function), context_(context), summarizer_(context),
+        parents_(function.getBody()) {}
+
+  FunctionFacts run();
+
+ private:
+  void visit_element(const Stmt* statement, BasicBlock& block);
+  void add_call(const CallExpr& call, BasicBlock& block);
+  void add_assign(ValueRef target, const Expr* value, clang::SourceLocation loc, BasicBlock& block);
+  void add_access(const DeclRefExpr& ref, const VarDecl& var, BasicBlock& block);
+  void add_return(const ReturnStmt& statement, BasicBlock& block);
+  std::vector<std::string> enclosing_macros(clang::SourceLocation loc) const;
+  const Stmt* parent_skipping_parens(const Stmt* statement) const;
+
+  const FunctionDecl& function_;
+  ASTContext& context_;
+  ValueSummarizer summarizer_;
+  ParentMap parents_;
+  FunctionFacts facts_;
+};
+
+bool is_two_way_branch(const CFGBlock& block) {
+  return block.succ_size() == 2 && block.getTerminatorStmt() &&
+         !isa<SwitchStmt>(block.getTerminatorStmt());
+}
+
+}  // namespace
+
+FunctionFacts describe_function(const FunctionDecl& function, ASTContext& context) {
+  ValueSummarizer summarizer(context);
+  FunctionFacts facts;
+  facts.name = function.getName().str();
+  facts.location = summarizer.location(function.getLocation());
+  facts.is_static = function.getStorageClass() == SC_Static;
+  facts.is_inline = function.isInlineSpecified();
+  facts.in_main_file = context.getSourceManager().isInMainFile(
+      context.getSourceManager().getExpansionLoc(function.getLocation()));
+  if (const auto* section = function.getAttr<SectionAttr>()) facts.section = section->getName().str();
+  facts.return_type = function.getReturnType().getCanonicalType().getAsString();
+  facts.signature = function.getType().getCanonicalType().getAsString();
+  for (const ParmVarDecl* param : function.parameters()) facts.params.push_back(param->getName().str());
+  facts.end_location = summarizer.location(function.getEndLoc());
+  return facts;
+}
+
+FunctionFacts extract_function(const FunctionDecl& function, ASTContext& context) {
+  return FunctionExtractor(function, context).run();
+}
+
+FunctionFacts FunctionExtractor::run() {
+  facts_ = describe_function(function_, context_);
+  CFG::BuildOptions options;
+  options.setAllAlwaysAdd();
+  options.PruneTriviallyFalseEdges = true;
+  std::unique_ptr<CFG> cfg = CFG::buildCFG(&function_, function_.getBody(), &context_, options);
+  if (!cfg) return facts_;
+
+  facts_.blocks.resize(cfg->getNumBlockIDs());
+  facts_.entry_block = static_cast<int>(cfg->getEntry().getBlockID());
+  facts_.exit_block = static_cast<int>(cfg->getExit().getBlockID());
+  // Visit blocks in source order of their IDs' reverse (Clang numbers blocks backwards), so
+  // call indices follow evaluation order along straight-line code.
+  std::vector<const CFGBlock*> ordered(cfg->begin(), cfg->end());
+  std::reverse(ordered.begin(), ordered.end());
+  for (const CFGBlock* cfg_block : ordered) {
+    BasicBlock& block = facts_.blocks[cfg_block->getBlockID()];
+    block.id = static_cast<int>(cfg_block->getBlockID());
+    for (const CFGElement& element : *cfg_block)
+      if (std::optional<CFGStmt> statement = element.getAs<CFGStmt>())
+        visit_element(statement->getStmt(), block);
+    for (const CFGBlock::AdjacentBlock& successor : cfg_block->succs()) {
+      const CFGBlock* reachable = successor.getReachableBlock();
+      block.successors.push_back(reachable ? static_cast<int>(reachable->getBlockID()) : -1);
+    }
+    if (is_two_way_branch(*cfg_block))
+      if (const auto* condition = dyn_cast_or_null<Expr>(cfg_block->getTerminatorCondition(false)))
+        block.condition = summarizer_.summarize_condition(condition);
+  }
+  return facts_;
+}
+
+void FunctionExtractor::visit_element(const Stmt* statement, BasicBlock& block) {
+  if (const auto* call = dyn_cast<CallExpr>(statement)) {
+    add_call(*call, block);
+  } else if (const auto* binary = dyn_cast<BinaryOperator>(statement)) {
+    if (binary->getOpcode() == BO_Assign)
+      add_assign(summarizer_.summarize(binary->getLHS()), binary->getRHS(), binary->getOperatorLoc(),
+                 block);
+  } else if (const auto* declaration = dyn_cast<DeclStmt>(statement)) {
+    for (const Decl* decl : declaration->decls()) {
+      const auto* var = dyn_cast<VarDecl>(decl);
+      if (!var || !var->hasInit() || var->hasGlobalStorage()) continue;
+      ValueRef target;
+      target.kind = ValueRef::Kind::Local;
+      target.root = var->getName().str();
+      target.text = target.root;
+      add_assign(target, var->getInit(), var->getLocation(), block);
+    }
+  } else if (const auto* ref = dyn_cast<DeclRefExpr>(statement)) {
+    if (const auto* var = dyn_cast<VarDecl>(ref->getDecl()); var && var->hasGlobalStorage())
+      add_access(*ref, *var, block);
+  } else if (const auto* return_statement = dyn_cast<ReturnStmt>(statement)) {
+    add_return(*return_statement, block);
+  }
+}
+
+void FunctionExtractor::add_call(const CallExpr& call, BasicBlock& block) {
+  CallEvent event;
+  if (const FunctionDecl* callee = call.getDirectCallee()) {
+    event.callee = callee->getName().str();
+    event.noreturn = callee->isNoReturn();
+    event.callee_is_static_inline_in_header =
+        callee->isInlined() && !context_.getSourceManager().isInMainFile(
+                                   context_.getSourceManager().getExpansionLoc(callee->getLocation()));
+  } else {
+    event.indirect_target = summarizer_.summarize(call.getCallee());
+  }
+  for (const Expr* arg : call.arguments()) event.args.push_back(summarizer_.summarize(arg));
+  event.location = summarizer_.location(call.getBeginLoc());
+  int index = static_cast<int>(facts_.calls.size());
+  facts_.calls.push_back(std::move(event));
+  summarizer_.remember_call(&call, index);
+  block.events.push_back({Event::Kind::Call, index});
+}
+
+void FunctionExtractor::add_assign(ValueRef target, const Expr* value, clang::SourceLocation loc,
+                                   BasicBlock& block) {
+  AssignEvent event;
+  event.target = std::move(target);
+  event.value = summarizer_.summarize(value);
+  event.location = summarizer_.location(loc);
+  if (event.value.kind == ValueRef::Kind::CallResult)
+    facts_.calls[event.value.call_index].result_to = event.target;
+  int index = static_cast<int>(facts_.assigns.size());
+  facts_.assigns.push_back(std::move(event));
+  block.events.push_back({Event::Kind::Assign, index});
+}
+
+const Stmt* FunctionExtractor::parent_skipping_parens(const Stmt* statement) const {
+  const Stmt* parent = parents_.getParent(statement);
+  while (parent && isa<ParenExpr>(parent)) parent = parents_.getParent(parent);
+  return parent;
+}
+
+void FunctionExtractor::add_access(const DeclRefExpr& ref, const VarDecl& var, BasicBlock& block) {
+  AccessEvent event;
+  event.variable = var.getName().str();
+  event.is_static_local = var.isStaticLocal();
+  event.location = summarizer_.location(ref.getBeginLoc());
+  event.macros = enclosing_macros(ref.getBeginLoc());
+
+  // Walk up through member accesses and subscripts to the full accessed location.
+  const Stmt* current = &ref;
+  const Stmt* parent = parent_skipping_parens(current);
+  while (parent) {
+    if (const auto* member = dyn_cast<MemberExpr>(parent); member && member->getBase()->IgnoreParenImpCasts() == current) {
+      event.path += (member->isArrow() ? "->" : ".") + member->getMemberDecl()->getName().str();
+    } else if (const auto* subscript = dyn_cast<ArraySubscriptExpr>(parent);
+               subscript && subscript->getBase()->IgnoreParenImpCasts() == current) {
+      event.path += "[]";
+    } else if (const auto* cast = dyn_cast<ImplicitCastExpr>(parent);
+               cast && cast->getCastKind() == CK_ArrayToPointerDecay) {
+      // a[i] is a subscript of the decayed array; anything else uses the array's address
+      const Stmt* above = parent_skipping_parens(parent);
+      if (const auto* subscript = dyn_cast_or_null<ArraySubscriptExpr>(above)) {
+        event.path += "[]";
+        current = subscript;
+        parent = parent_skipping_parens(current);
+        continue;
+      }
+      break;
+    } else {
+      break;
+    }
+    current = parent;
+    parent = parent_skipping_parens(current);
+  }
+
+  event.mode = AccessEvent::Mode::Read;
+  if (const auto* binary = dyn_cast_or_null<BinaryOperator>(parent)) {
+    if (binary->getLHS()->IgnoreParens() == current) {
+      if (binary->getOpcode() == BO_Assign) event.mode = AccessEvent::Mode::Write;
+      else if (binary->isCompoundAssignmentOp()) event.mode = AccessEvent::Mode::ReadWrite;
+    }
+  } else if (const auto* unary = dyn_cast_or_null<UnaryOperator>(parent)) {
+    if (unary->isIncrementDecrementOp()) event.mode = AccessEvent::Mode::ReadWrite;
+    else if (unary->getOpcode() == UO_AddrOf) event.mode = AccessEvent::Mode::AddressTaken;
+  } else if (const auto* cast = dyn_cast_or_null<ImplicitCastExpr>(parent)) {
+    if (cast->getCastKind() == CK_ArrayToPointerDecay) event.mode = AccessEvent::Mode::AddressTaken;
+  }
+  if (event.mode == AccessEvent::Mode::AddressTaken) {
+    const Stmt* user = parent_skipping_parens(parent);
+    while (user && (isa<CastExpr>(user))) user = parent_skipping_parens(user);
+    if (const auto* call = dyn_cast_or_null<CallExpr>(user))
+      if (const FunctionDecl* callee = call->getDirectCallee()) event.address_passed_to = callee->getName().str();
+  }
+  int index = static_cast<int>(facts_.accesses.size());
+  facts_.accesses.push_back(std::move(event));
+  block.events.push_back({Event::Kind::Access, index});
+}
+
+void FunctionExtractor::add_return(const ReturnStmt& statement, BasicBlock& block) {
+  ReturnEvent event;
+  if (statement.getRetValue()) event.value = summarizer_.summarize(statement.getRetValue());
+  event.location = summarizer_.location(statement.getReturnLoc());
+  int index = static_cast<int>(facts_.returns.size());
+  facts_.returns.push_back(std::move(event));
+  block.events.push_back({Event::Kind::Return, index});
+}
+
+std::vector<std::string> FunctionExtractor::enclosing_macros(clang::SourceLocation loc) const {
+  std::vector<std::string> names;
+  const SourceManager& sm = context_.getSourceManager();
+  while (loc.isMacroID() && names.size() < kMaxMacroNames) {
+    llvm::StringRef name = Lexer::getImmediateMacroName(loc, sm, context_.getLangOpts());
+    if (!name.empty() && (names.empty() || names.back() != name)) names.push_back(name.str());
+    loc = sm.getImmediateMacroCallerLoc(loc);
+  }
+  return names;
+}
+
+}  // namespace kmodlint::frontend

@@ -1,0 +1,22 @@
+// Parses translation units with Clang, one at a time per worker, and returns their facts.
+#pragma once
+
+#include <vector>
+
+#include "facts/facts.h"
+#include "project/compile_command.h"
+
+namespace kmodlint::frontend {
+
+// The Clang resource directory kmodlint was built against (builtin headers).
+const char* clang_resource_dir();
+
+// The exact argv kmodlint hands Clang for `command` (argv[0] is the driver name).
+std::vector<std::string> clang_arguments(const CompileCommand& command);
+
+UnitFacts parse_unit(const CompileCommand& command);
+
+// Results are in the order of `commands`, whatever `jobs` is.
+std::vector<UnitFacts> parse_units(const std::vector<CompileCommand>& commands, unsigned jobs);
+
+}  // namespace kmodlint::frontend

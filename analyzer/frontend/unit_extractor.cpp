@@ -1,0 +1,290 @@
+#include "frontend/unit_extractor.h"
+
+#include <map>
+#include <set>
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+#include "frontend/function_extractor.h"
+#include "frontend/value_summary.h"
+
+namespace kmodlint::frontend {
+
+using namespace clang;
+
+namespace {
+
+constexpr llvm::StringLiteral kKstrtabPrefix = "__kstrtab_";
+constexpr llvm::StringLiteral kKstrtabNsPrefix = "__kstrtabns_";
+
+bool starts_with_any(const std::string& path, const std::vector<std::string>& prefixes) {
+  for (const std::string& prefix : prefixes)
+    if (path.compare(0, prefix.size(), prefix) == 0) return true;
+  return false;
+}
+
+// Collects references to symbols the unit declares but does not define.
+class ReferenceCollector : public RecursiveASTVisitor<ReferenceCollector> {
+ public:
+  ReferenceCollector(const ValueSummarizer& summarizer, std::map<std::string, SymbolReference>& out)
+      : summarizer_(summarizer), out_(out) {}
+
+  void collect(Stmt* body, const std::string& from_function) {
+    from_function_ = from_function;
+    TraverseStmt(body);
+  }
+
+  bool VisitDeclRefExpr(DeclRefExpr* ref) {
+    const ValueDecl* decl = ref->getDecl();
+    bool is_function = false;
+    if (const auto* function = dyn_cast<FunctionDecl>(decl)) {
+      if (function->isDefined() || function->getBuiltinID() != 0 || !function->isExternallyVisible())
+        return true;
+      is_function = true;
+    } else if (const auto* var = dyn_cast<VarDecl>(decl)) {
+      if (!var->hasGlobalStorage() || var->isStaticLocal() || var->hasDefinition() != VarDecl::DeclarationOnly ||
+          !var->isExternallyVisible())
+        return true;
+    } else {
+      return true;
+    }
+    std::string name = decl->getName().str();
+    if (out_.count(name)) return true;
+    out_[name] = {name, is_function, summarizer_.location(ref->getLocation()), from_function_};
+    return true;
+  }
+
+ private:
+  const ValueSummarizer& summarizer_;
+  std::map<std::string, SymbolReference>& out_;
+  std::string from_function_;
+};
+
+class UnitExtractor : public ASTConsumer {
+ public:
+  UnitExtractor(const CompileCommand& command, UnitFacts& out) : command_(command), out_(out) {}
+
+  bool shouldSkipFunctionBody(Decl* decl) override {
+    // Bodies of the kernel's inline header functions are never analysed; skipping them is
+    // most of what makes kmodlint faster than a full -fsyntax-only parse.
+    const SourceManager& sm = decl->getASTContext().getSourceManager();
+    clang::SourceLocation loc = sm.getExpansionLoc(decl->getLocation());
+    if (sm.isInMainFile(loc)) return false;
+    return is_kernel_file(sm, loc);
+  }
+
+  void HandleTranslationUnit(ASTContext& context) override;
+
+ private:
+  bool is_kernel_file(const SourceManager& sm, clang::SourceLocation loc) const {
+    llvm::StringRef name = sm.getFilename(loc);
+    return !name.empty() && starts_with_any(name.str(), command_.kernel_roots);
+  }
+  bool in_main_file(const SourceManager& sm, clang::SourceLocation loc) const {
+    return sm.isInMainFile(sm.getExpansionLoc(loc));
+  }
+  void handle_function(const FunctionDecl& function, ASTContext& context);
+  void handle_variable(const VarDecl& var, ASTContext& context);
+  void collect_function_stores(const Expr* init, const std::string& holder, ASTContext& context);
+  void collect_export_details(const std::vector<std::string>& asm_texts);
+  void collect_included_files(const SourceManager& sm);
+  ExternDecl describe_extern(const DeclaratorDecl& decl, bool is_function, ASTContext& context);
+
+  const CompileCommand& command_;
+  UnitFacts& out_;
+  std::unique_ptr<ValueSummarizer> summarizer_;
+  std::map<std::string, SymbolReference> references_;
+};
+
+void UnitExtractor::HandleTranslationUnit(ASTContext& context) {
+  summarizer_ = std::make_unique<ValueSummarizer>(context);
+  const SourceManager& sm = context.getSourceManager();
+  std::vector<std::string> asm_texts;
+  for (Decl* decl : context.getTranslationUnitDecl()->decls()) {
+    if (const auto* function = dyn_cast<FunctionDecl>(decl)) {
+      handle_function(*function, context);
+    } else if (const auto* var = dyn_cast<VarDecl>(decl)) {
+      handle_variable(*var, context);
+    } else if (const auto* file_asm = dyn_cast<FileScopeAsmDecl>(decl)) {
+      if (in_main_file(sm, file_asm->getBeginLoc()))
+        asm_texts.push_back(file_asm->getAsmString()->getString().str());
+    }
+  }
+  collect_export_details(asm_texts);
+  for (auto& [name, reference] : references_) out_.external_references.push_back(reference);
+  collect_included_files(sm);
+}
+
+ExternDecl UnitExtractor::describe_extern(const DeclaratorDecl& decl, bool is_function, ASTContext& context) {
+  const SourceManager& sm = context.getSourceManager();
+  ExternDecl result;
+  result.name = decl.getName().str();
+  result.is_function = is_function;
+  result.type = decl.getType().getCanonicalType().getAsString();
+  result.location = summarizer_->location(decl.getLocation());
+  result.in_main_file = in_main_file(sm, decl.getLocation());
+  for (const Decl* redecl : decl.redecls()) {
+    clang::SourceLocation loc = sm.getExpansionLoc(redecl->getLocation());
+    if (!sm.isInMainFile(loc) && loc.isValid()) {
+      result.declared_in_header = sm.getFilename(loc).str();
+      break;
+    }
+  }
+  if (const auto* function = dyn_cast<FunctionDecl>(&decl)) result.defined_in_unit = function->isDefined();
+  if (const auto* var = dyn_cast<VarDecl>(&decl)) result.defined_in_unit = var->hasDefinition() != VarDecl::DeclarationOnly;
+  return result;
+}
+
+void UnitExtractor::handle_function(const FunctionDecl& function, ASTContext& context) {
+  const SourceManager& sm = context.getSourceManager();
+  if (!function.getIdentifier()) return;
+  llvm::StringRef name = function.getName();
+
+  if (name == "init_module" || name == "cleanup_module") {
+    std::optional<EntryMacro>& slot = name == "init_module" ? out_.module_init : out_.module_exit;
+    if (const auto* alias = function.getAttr<AliasAttr>()) {
+      slot = EntryMacro{alias->getAliasee().str(), summarizer_->location(function.getLocation()), false};
+    } else if (function.doesThisDeclarationHaveABody() && in_main_file(sm, function.getLocation())) {
+      slot = EntryMacro{name.str(), summarizer_->location(function.getLocation()), true};
+    }
+  }
+
+  bool main = in_main_file(sm, function.getLocation());
+  if (function.doesThisDeclarationHaveABody()) {
+    if (!main) return;
+    out_.functions.push_back(extract_function(function, context));
+    ReferenceCollector(*summarizer_, references_).collect(function.getBody(), name.str());
+    return;
+  }
+  if (function.getBuiltinID() != 0 || function.getStorageClass() == SC_Static) return;
+  if (function.hasAttr<AliasAttr>()) return;
+  if (main) {
+    if (function.getPreviousDecl() == nullptr || !in_main_file(sm, function.getPreviousDecl()->getLocation()))
+      out_.extern_decls.push_back(describe_extern(function, true, context));
+  } else if (!is_kernel_file(sm, sm.getExpansionLoc(function.getLocation()))) {
+    out_.module_header_decls.push_back(describe_extern(function, true, context));
+  }
+}
+
+void UnitExtractor::handle_variable(const VarDecl& var, ASTContext& context) {
+  const SourceManager& sm = context.getSourceManager();
+  if (!var.getIdentifier()) return;
+  std::string name = var.getName().str();
+  bool main = in_main_file(sm, var.getLocation());
+
+  if (const auto* section = var.getAttr<SectionAttr>(); section && section->getName() == ".modinfo") {
+    if (const auto* literal = dyn_cast_or_null<StringLiteral>(var.getInit() ? var.getInit()->IgnoreParenImpCasts() : nullptr)) {
+      std::string text = literal->getString().str();
+      std::size_t equals = text.find('=');
+      if (equals != std::string::npos && main)
+        out_.module_info.push_back({text.substr(0, equals), text.substr(equals + 1), summarizer_->location(var.getLocation())});
+    }
+    return;
+  }
+  if (llvm::StringRef(name).starts_with(kKstrtabPrefix) && main) {
+    ExportFacts exported;
+    exported.symbol = name.substr(kKstrtabPrefix.size());
+    exported.location = summarizer_->location(var.getLocation());
+    out_.exports.push_back(exported);
+    return;
+  }
+  if (llvm::StringRef(name).starts_with("__kstrtabns_") || llvm::StringRef(name).starts_with("__UNIQUE_ID_"))
+    return;
+
+  if (var.hasDefinition() == VarDecl::DeclarationOnly) {
+    if (var.getDefinition()) return;  // described where it is defined
+    if (main) {
+      if (var.getPreviousDecl() == nullptr || !in_main_file(sm, var.getPreviousDecl()->getLocation()))
+        out_.extern_decls.push_back(describe_extern(var, false, context));
+    } else if (!is_kernel_file(sm, sm.getExpansionLoc(var.getLocation()))) {
+      out_.module_header_decls.push_back(describe_extern(var, false, context));
+    }
+    return;
+  }
+  if (!main) return;
+  if (var.getDefinition() != &var && var.getDefinition()) return;  // tentative duplicates
+
+  GlobalVarFacts global;
+  global.name = name;
+  global.location = summarizer_->location(var.getLocation());
+  global.type = var.getType().getCanonicalType().getAsString();
+  global.is_static = var.getStorageClass() == SC_Static;
+  global.is_const = var.getType().isConstQualified();
+  if (const auto* section = var.getAttr<SectionAttr>()) {
+    global.section = section->getName().str();
+    global.is_per_cpu = llvm::StringRef(global.section).starts_with(".data..percpu");
+  }
+  out_.globals.push_back(global);
+  for (const VarDecl* redecl : var.redecls()) {
+    clang::SourceLocation loc = sm.getExpansionLoc(redecl->getLocation());
+    if (!sm.isInMainFile(loc) && !is_kernel_file(sm, loc) && !global.is_static) {
+      out_.module_header_decls.push_back(describe_extern(*redecl, false, context));
+      break;
+    }
+  }
+  if (const Expr* init = var.getInit()) {
+    collect_function_stores(init, name, context);
+    ReferenceCollector(*summarizer_, references_).collect(const_cast<Expr*>(init), "");
+  }
+}
+
+void UnitExtractor::collect_function_stores(const Expr* init, const std::string& holder, ASTContext& context) {
+  const auto* list = dyn_cast<InitListExpr>(init->IgnoreParenImpCasts());
+  if (!list) return;
+  if (list->isSyntacticForm() && list->getSemanticForm()) list = list->getSemanticForm();
+  const RecordDecl* record = list->getType()->getAsRecordDecl();
+  if (!record) {
+    for (const Expr* element : list->inits()) collect_function_stores(element, holder, context);
+    return;
+  }
+  std::string record_label = record_name(list->getType());
+  unsigned index = 0;
+  for (const FieldDecl* field : record->fields()) {
+    if (index >= list->getNumInits()) break;
+    const Expr* value = list->getInit(index++);
+    if (!value) continue;
+    if (isa<InitListExpr>(value->IgnoreParenImpCasts())) {
+      collect_function_stores(value, holder, context);
+      continue;
+    }
+    ValueRef summary = summarizer_->summarize(value);
+    if (summary.kind == ValueRef::Kind::Function)
+      out_.function_stores.push_back({record_label, field->getName().str(), summary.root, holder,
+                                      summarizer_->location(value->getBeginLoc())});
+    if (record->isUnion()) break;
+  }
+}
+
+void UnitExtractor::collect_export_details(const std::vector<std::string>& asm_texts) {
+  for (ExportFacts& exported : out_.exports) {
+    const std::string gpl_section = "___ksymtab_gpl+" + exported.symbol + "\"";
+    const std::string ns_label = std::string(kKstrtabNsPrefix) + exported.symbol + ":";
+    for (const std::string& text : asm_texts) {
+      if (text.find(gpl_section) != std::string::npos) exported.gpl_only = true;
+      std::size_t label = text.find(ns_label);
+      if (label == std::string::npos) continue;
+      std::size_t open = text.find('"', text.find(".asciz", label));
+      std::size_t close = open == std::string::npos ? open : text.find('"', open + 1);
+      if (close != std::string::npos) exported.name_space = text.substr(open + 1, close - open - 1);
+    }
+  }
+}
+
+void UnitExtractor::collect_included_files(const SourceManager& sm) {
+  std::set<std::string> files;
+  for (auto entry = sm.fileinfo_begin(); entry != sm.fileinfo_end(); ++entry) {
+    std::string path = entry->getFirst().getName().str();
+    if (!starts_with_any(path, command_.kernel_roots) && path != out_.source_file) files.insert(path);
+  }
+  out_.included_files.assign(files.begin(), files.end());
+}
+
+}  // namespace
+
+std::unique_ptr<ASTConsumer> make_unit_extractor(const CompileCommand& command, UnitFacts& out) {
+  return std::make_unique<UnitExtractor>(command, out);
+}
+
+}  // namespace kmodlint::frontend

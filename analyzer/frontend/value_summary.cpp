@@ -1,0 +1,243 @@
+#include "frontend/value_summary.h"
+
+#include "clang/AST/Decl.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+
+namespace kmodlint::frontend {
+
+using namespace clang;
+
+namespace {
+
+constexpr std::size_t kMaxSpelling = 96;
+
+bool is_call_to(const CallExpr* call, llvm::StringRef name) {
+  const FunctionDecl* callee = call->getDirectCallee();
+  return callee && callee->getIdentifier() && callee->getName() == name;
+}
+
+BranchCondition::Test negate(BranchCondition::Test test) {
+  using T = BranchCondition::Test;
+  switch (test) {
+    case T::NonZero: return T::Zero;
+    case T::Zero: return T::NonZero;
+    case T::Negative: return T::NonNegative;
+    case T::NonNegative: return T::Negative;
+    default: return T::Unknown;
+  }
+}
+
+}  // namespace
+
+std::string record_name(QualType type) {
+  if (const auto* pointer = type->getAs<PointerType>()) type = pointer->getPointeeType();
+  if (const RecordDecl* record = type->getAsRecordDecl()) {
+    if (record->getIdentifier()) return record->getName().str();
+    if (const TypedefNameDecl* typedef_decl = record->getTypedefNameForAnonDecl())
+      return typedef_decl->getName().str();
+  }
+  return {};
+}
+
+const Expr* ValueSummarizer::strip(const Expr* expr) {
+  while (expr) {
+    expr = expr->IgnoreParenImpCasts();
+    if (const auto* cast = dyn_cast<ExplicitCastExpr>(expr)) {
+      expr = cast->getSubExpr();
+      continue;
+    }
+    if (const auto* call = dyn_cast<CallExpr>(expr)) {
+      if (call->getBuiltinCallee() == Builtin::BI__builtin_expect && call->getNumArgs() > 0) {
+        expr = call->getArg(0);
+        continue;
+      }
+    }
+    break;
+  }
+  return expr;
+}
+
+SourceLocation ValueSummarizer::location(clang::SourceLocation loc) const {
+  const SourceManager& sm = context_.getSourceManager();
+  if (loc.isInvalid()) return {};
+  PresumedLoc presumed = sm.getPresumedLoc(sm.getExpansionLoc(loc));
+  if (presumed.isInvalid()) return {};
+  return {presumed.getFilename(), presumed.getLine(), presumed.getColumn()};
+}
+
+std::string ValueSummarizer::spelling(const Expr* expr) const {
+  const SourceManager& sm = context_.getSourceManager();
+  CharSourceRange range = sm.getExpansionRange(expr->getSourceRange());
+  std::string text = Lexer::getSourceText(range, sm, context_.getLangOpts()).str();
+  for (char& c : text)
+    if (c == '\n' || c == '\t') c = ' ';
+  if (text.size() > kMaxSpelling) text = text.substr(0, kMaxSpelling - 3) + "...";
+  return text;
+}
+
+ValueRef ValueSummarizer::summarize(const Expr* expr) const {
+  ValueRef value;
+  if (!expr) return value;
+  const Expr* inner = strip(expr);
+  value.text = spelling(expr);
+
+  if (isa<StringLiteral>(inner)) {
+    value.kind = ValueRef::Kind::String;
+    return value;
+  }
+  if (!inner->isValueDependent() && inner->getType()->isIntegralOrEnumerationType()) {
+    Expr::EvalResult result;
+    if (inner->EvaluateAsInt(result, context_)) {
+      value.kind = ValueRef::Kind::IntConstant;
+      value.int_value = result.Val.getInt().getExtValue();
+      return value;
+    }
+  }
+  if (const auto* ref = dyn_cast<DeclRefExpr>(inner)) {
+    const ValueDecl* decl = ref->getDecl();
+    value.root = decl->getName().str();
+    if (isa<FunctionDecl>(decl)) {
+      value.kind = ValueRef::Kind::Function;
+    } else if (isa<ParmVarDecl>(decl)) {
+      value.kind = ValueRef::Kind::Param;
+    } else if (const auto* var = dyn_cast<VarDecl>(decl)) {
+      value.kind = var->hasGlobalStorage() ? ValueRef::Kind::Global : ValueRef::Kind::Local;
+    } else if (const auto* enumerator = dyn_cast<EnumConstantDecl>(decl)) {
+      value.kind = ValueRef::Kind::IntConstant;
+      value.int_value = enumerator->getInitVal().getExtValue();
+    } else {
+      value.kind = ValueRef::Kind::Other;
+    }
+    return value;
+  }
+  if (const auto* unary = dyn_cast<UnaryOperator>(inner)) {
+    if (unary->getOpcode() == UO_AddrOf || unary->getOpcode() == UO_Deref) {
+      ValueRef sub = summarize(unary->getSubExpr());
+      if (sub.kind == ValueRef::Kind::Function) return sub;
+      if (unary->getOpcode() == UO_AddrOf)
+        sub.address_of = true;
+      else if (sub.path.empty() && !sub.address_of)
+        sub.dereferenced = true;
+      else
+        sub.path += "[]";
+      sub.text = value.text;
+      return sub;
+    }
+  }
+  if (const auto* member = dyn_cast<MemberExpr>(inner)) {
+    ValueRef base = summarize(member->getBase());
+    if (base.kind == ValueRef::Kind::Local || base.kind == ValueRef::Kind::Param ||
+        base.kind == ValueRef::Kind::Global) {
+      if (base.address_of && member->isArrow()) {
+        base.address_of = false;  // (&x)->f is x.f
+        base.path += ".";
+      } else {
+        base.path += member->isArrow() ? "->" : ".";
+      }
+      base.path += member->getMemberDecl()->getName().str();
+      base.record = record_name(member->getBase()->getType());
+      base.field = member->getMemberDecl()->getName().str();
+      base.text = value.text;
+      return base;
+    }
+    value.kind = ValueRef::Kind::Other;
+    value.record = record_name(member->getBase()->getType());
+    value.field = member->getMemberDecl()->getName().str();
+    return value;
+  }
+  if (const auto* subscript = dyn_cast<ArraySubscriptExpr>(inner)) {
+    ValueRef base = summarize(subscript->getBase());
+    if (base.kind == ValueRef::Kind::Local || base.kind == ValueRef::Kind::Param ||
+        base.kind == ValueRef::Kind::Global) {
+      base.path += "[]";
+      base.text = value.text;
+      return base;
+    }
+  }
+  if (const auto* call = dyn_cast<CallExpr>(inner)) {
+    auto found = call_indices_.find(call);
+    if (found != call_indices_.end()) {
+      value.kind = ValueRef::Kind::CallResult;
+      value.call_index = found->second;
+      return value;
+    }
+  }
+  if (const auto* statement_expr = dyn_cast<StmtExpr>(inner)) {
+    const CompoundStmt* body = statement_expr->getSubStmt();
+    if (!body->body_empty())
+      if (const auto* last = dyn_cast<Expr>(body->body_back())) {
+        ValueRef result = summarize(last);
+        result.text = value.text;
+        return result;
+      }
+  }
+  value.kind = ValueRef::Kind::Other;
+  return value;
+}
+
+bool ValueSummarizer::summarize_condition_into(const Expr* condition, BranchCondition& out) const {
+  using T = BranchCondition::Test;
+  const Expr* expr = strip(condition);
+
+  if (const auto* unary = dyn_cast<UnaryOperator>(expr); unary && unary->getOpcode() == UO_LNot) {
+    BranchCondition inner;
+    summarize_condition_into(unary->getSubExpr(), inner);
+    out = inner;
+    if (inner.test == T::IsErr || inner.test == T::IsErrOrNull) {
+      out.test = inner.test;
+      out.negated = !inner.negated;
+    } else {
+      out.test = negate(inner.test);
+    }
+    return out.test != T::Unknown;
+  }
+  if (const auto* binary = dyn_cast<BinaryOperator>(expr); binary && binary->isComparisonOp()) {
+    const Expr* lhs = strip(binary->getLHS());
+    const Expr* rhs = strip(binary->getRHS());
+    BinaryOperatorKind op = binary->getOpcode();
+    Expr::EvalResult constant;
+    bool rhs_zero = !rhs->isValueDependent() && rhs->EvaluateAsInt(constant, context_) &&
+                    constant.Val.getInt() == 0;
+    if (!rhs_zero) {
+      bool lhs_zero = !lhs->isValueDependent() && lhs->EvaluateAsInt(constant, context_) &&
+                      constant.Val.getInt() == 0;
+      if (!lhs_zero) return false;
+      std::swap(lhs, rhs);
+      op = BinaryOperator::reverseComparisonOp(op);
+    }
+    out.subject = summarize(lhs);
+    switch (op) {
+      case BO_EQ: out.test = T::Zero; break;
+      case BO_NE: out.test = T::NonZero; break;
+      case BO_LT: out.test = T::Negative; break;
+      case BO_GE: out.test = T::NonNegative; break;
+      case BO_GT: out.test = T::NonZero; break;  // x > 0 on a 0-or-negative status: success
+      case BO_LE: out.test = T::Zero; break;
+      default: return false;
+    }
+    return true;
+  }
+  if (const auto* call = dyn_cast<CallExpr>(expr); call && call->getNumArgs() == 1) {
+    if (is_call_to(call, "IS_ERR") || is_call_to(call, "IS_ERR_OR_NULL")) {
+      out.test = is_call_to(call, "IS_ERR") ? T::IsErr : T::IsErrOrNull;
+      out.subject = summarize(call->getArg(0));
+      return true;
+    }
+  }
+  out.test = T::NonZero;
+  out.subject = summarize(expr);
+  return true;
+}
+
+BranchCondition ValueSummarizer::summarize_condition(const Expr* condition) const {
+  BranchCondition result;
+  result.location = location(condition->getBeginLoc());
+  if (!summarize_condition_into(condition, result)) {
+    result.test = BranchCondition::Test::Unknown;
+    result.subject = summarize(condition);
+  }
+  return result;
+}
+
+}  // namespace kmodlint::frontend

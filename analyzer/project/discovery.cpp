@@ -1,0 +1,268 @@
+#include "project/discovery.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "common/error.h"
+#include "project/compile_db.h"
+#include "project/flag_translation.h"
+#include "project/kbuild_dry_run.h"
+#include "project/kbuild_file.h"
+
+namespace kmodlint {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool is_under(const std::string& path, const std::string& dir) {
+  if (dir.empty()) return false;
+  std::string prefix = dir.back() == '/' ? dir : dir + "/";
+  return path == dir || path.compare(0, prefix.size(), prefix) == 0;
+}
+
+std::string canonical(const std::string& path) {
+  std::error_code error;
+  fs::path result = fs::weakly_canonical(fs::absolute(path), error);
+  return error ? fs::absolute(path).lexically_normal().string() : result.string();
+}
+
+std::string c_file_of(const std::string& object) {
+  return object.substr(0, object.size() - 2) + ".c";
+}
+
+bool names_objects(const std::string& directory) {
+  std::string kbuild = kbuild_file_in(directory);
+  return !kbuild.empty() && parse_kbuild_file(kbuild).names_objects;
+}
+
+void check_readable(const std::string& file) {
+  std::ifstream in(file);
+  if (access(file.c_str(), R_OK) != 0 || !in)
+    throw InputError(file, "cannot read this file; check its permissions");
+}
+
+class Discoverer {
+ public:
+  explicit Discoverer(const DiscoveryOptions& options) : options_(options) {}
+
+  Project run() {
+    std::vector<std::string> paths = options_.paths.empty() ? std::vector<std::string>{"."} : options_.paths;
+    std::vector<std::string> named_files;
+    std::vector<std::string> walked_files;
+    for (const std::string& given : paths) {
+      std::error_code error;
+      if (!fs::exists(given, error))
+        throw InputError(given, "no such file or directory; give a module directory or a .c file");
+      std::string path = canonical(given);
+      if (fs::is_directory(path, error)) {
+        std::size_t before = walked_files.size();
+        walk(path, walked_files);
+        if (walked_files.size() == before)
+          throw InputError(given, "no C source files here; give a module directory or a .c file");
+      } else {
+        if (fs::path(path).extension() != ".c")
+          throw InputError(given, "not a C source file; give a module directory or a .c file");
+        check_readable(path);
+        named_files.push_back(path);
+        add_module_root_for(fs::path(path).parent_path().string());
+      }
+    }
+    for (const std::string& file : walked_files) check_readable(file);
+    project_.kernel = find_kernel_dir(options_.kernel_dir);
+    if (!project_.kernel.note.empty()) project_.remarks.push_back(project_.kernel.note);
+    load_compile_db();
+
+    std::sort(module_roots_.begin(), module_roots_.end());
+    for (const std::string& root : module_roots_) {
+      if (covered_dirs_.count(root)) continue;  // an enclosing module directory builds it
+      add_modules_of(root);
+    }
+    place_loose_files(walked_files, false);
+    place_loose_files(named_files, true);
+    if (!named_files.empty() && walked_files.empty())
+      project_.report_only_files.insert(named_files.begin(), named_files.end());
+    return std::move(project_);
+  }
+
+ private:
+  void walk(const std::string& dir, std::vector<std::string>& files) {
+    std::error_code error;
+    if (names_objects(dir)) module_roots_.push_back(dir);
+    std::vector<fs::path> entries;
+    for (const auto& entry : fs::directory_iterator(dir, error)) entries.push_back(entry.path());
+    std::sort(entries.begin(), entries.end());
+    for (const fs::path& entry : entries) {
+      std::string name = entry.filename().string();
+      if (name.empty() || name[0] == '.') continue;
+      if (fs::is_directory(entry, error) && !fs::is_symlink(entry, error)) {
+        walk(entry.string(), files);
+      } else if (entry.extension() == ".c" && fs::is_regular_file(entry, error) && name.find(".mod.c") == std::string::npos) {
+        files.push_back(entry.string());
+      }
+    }
+  }
+
+  // A file given by name belongs to the module whose Kbuild file is in its directory or above.
+  void add_module_root_for(std::string dir) {
+    while (!dir.empty() && dir != "/") {
+      if (names_objects(dir)) {
+        module_roots_.push_back(dir);
+        return;
+      }
+      if (fs::exists(fs::path(dir) / ".git")) return;
+      dir = fs::path(dir).parent_path().string();
+    }
+  }
+
+  void load_compile_db() {
+    if (options_.compile_db.empty()) return;
+    std::string path = options_.compile_db;
+    std::error_code error;
+    if (fs::is_directory(path, error)) path = (fs::path(path) / "compile_commands.json").string();
+    for (const CompileDbEntry& entry : read_compile_db(path)) compile_db_[canonical(entry.file)] = entry;
+  }
+
+  const CompileDbEntry* db_entry_for(const std::string& file, const std::string& module_dir) {
+    if (compile_db_.empty() && !options_.no_make) {
+      std::string local = (fs::path(module_dir) / "compile_commands.json").string();
+      std::error_code error;
+      if (fs::is_regular_file(local, error) && loaded_local_dbs_.insert(local).second)
+        for (const CompileDbEntry& entry : read_compile_db(local)) compile_db_[canonical(entry.file)] = entry;
+    }
+    auto found = compile_db_.find(file);
+    return found == compile_db_.end() ? nullptr : &found->second;
+  }
+
+  void add_modules_of(const std::string& root) {
+    std::string kbuild = kbuild_file_in(root);
+    bool use_dry_run = !options_.no_make && compile_db_.empty() &&
+                       !fs::exists(fs::path(root) / "compile_commands.json");
+    std::map<std::string, DryRunCompile> compiles;
+    std::vector<KbuildModule> modules;
+    if (use_dry_run) {
+      DryRun run = kbuild_dry_run(project_.kernel, root);
+      for (const DryRunCompile& compile : run.compiles) compiles[compile.source_file] = compile;
+      for (const DryRunModule& module : run.modules) modules.push_back({module.name, module.objects});
+    } else {
+      collect_literal_modules(kbuild, modules);
+    }
+    covered_dirs_.insert(root);
+    for (const KbuildModule& module : modules) {
+      ModuleSpec spec;
+      spec.name = module.name;
+      spec.directory = root;
+      spec.kbuild_file = kbuild;
+      for (const std::string& object : module.objects) {
+        std::string source = c_file_of(object);
+        covered_dirs_.insert(fs::path(object).parent_path().string());
+        auto compiled = compiles.find(source);
+        std::error_code error;
+        if (!fs::exists(source, error)) {
+          project_.verbose.push_back(object + ": no C source for this object of " + module.name + ".ko; not linted");
+          continue;
+        }
+        if (compiled != compiles.end()) {
+          spec.units.push_back(make_compile_command(compiled->second.words, source, compiled->second.directory,
+                                                    project_.kernel, root));
+        } else if (const CompileDbEntry* entry = db_entry_for(source, root)) {
+          spec.units.push_back(make_compile_command(entry->words, source, entry->directory, project_.kernel, root));
+        } else {
+          std::vector<std::string> extra = literal_flags_for(object);
+          spec.units.push_back(make_compile_command(
+              instantiate_template(kernel_compile_template(project_.kernel), source, module.name, extra), source,
+              project_.kernel.path, project_.kernel, root));
+        }
+        claimed_.insert(source);
+      }
+      if (!spec.units.empty()) project_.modules.push_back(std::move(spec));
+    }
+  }
+
+  void collect_literal_modules(const std::string& kbuild, std::vector<KbuildModule>& modules) {
+    KbuildFile file = parse_kbuild_file(kbuild);
+    literal_files_.push_back(file);
+    modules.insert(modules.end(), file.modules.begin(), file.modules.end());
+    for (const std::string& subdir : file.subdirs) {
+      std::string sub_kbuild = kbuild_file_in(subdir);
+      if (!sub_kbuild.empty()) collect_literal_modules(sub_kbuild, modules);
+    }
+  }
+
+  std::vector<std::string> literal_flags_for(const std::string& object) {
+    std::vector<std::string> flags;
+    for (const KbuildFile& file : literal_files_) {
+      if (!is_under(object, fs::path(file.path).parent_path().string())) continue;
+      flags.insert(flags.end(), file.ccflags.begin(), file.ccflags.end());
+      auto specific = file.object_cflags.find(object);
+      if (specific != file.object_cflags.end()) flags.insert(flags.end(), specific->second.begin(), specific->second.end());
+    }
+    return flags;
+  }
+
+  void place_loose_files(const std::vector<std::string>& files, bool named) {
+    for (const std::string& file : files) {
+      if (claimed_.count(file)) continue;
+      std::string dir = fs::path(file).parent_path().string();
+      std::string kbuild = kbuild_file_in(dir);
+      bool in_module_dir = std::any_of(covered_dirs_.begin(), covered_dirs_.end(),
+                                       [&](const std::string& covered) { return covered == dir; });
+      if (!named && (in_module_dir || (!kbuild.empty() && names_objects(dir)))) {
+        project_.verbose.push_back(file + ": skipped: " + (kbuild.empty() ? dir : kbuild) +
+                                   " does not build it into any module");
+        continue;
+      }
+      std::string name = fs::path(file).stem().string();
+      ModuleSpec spec;
+      spec.name = name;
+      spec.directory = dir;
+      spec.single_file = true;
+      spec.units.push_back(make_compile_command(
+          instantiate_template(kernel_compile_template(project_.kernel), file, name, {"-I" + dir}), file,
+          project_.kernel.path, project_.kernel, dir));
+      project_.remarks.push_back(file + ": no Kbuild file builds it; linted as the single-file module " + name + ".ko");
+      claimed_.insert(file);
+      project_.modules.push_back(std::move(spec));
+    }
+  }
+
+  const DiscoveryOptions& options_;
+  Project project_;
+  std::vector<std::string> module_roots_;
+  std::set<std::string> covered_dirs_;
+  std::set<std::string> claimed_;
+  std::map<std::string, CompileDbEntry> compile_db_;
+  std::set<std::string> loaded_local_dbs_;
+  std::vector<KbuildFile> literal_files_;
+};
+
+}  // namespace
+
+CompileCommand make_compile_command(const std::vector<std::string>& gcc_words, const std::string& file,
+                                    const std::string& directory, const KernelDir& kernel,
+                                    const std::string& module_dir) {
+  CompileCommand command;
+  command.file = file;
+  command.directory = directory;
+  command.arguments = translate_gcc_command(gcc_words, file, directory, default_flag_table());
+  command.kernel_roots = {kernel.real_path, kernel.path};
+  for (std::size_t i = 1; i + 1 < command.arguments.size(); ++i) {
+    const std::string& word = command.arguments[i];
+    std::string path;
+    if (word == "-include" || word == "-I" || word == "-isystem") path = command.arguments[i + 1];
+    else if (word.rfind("-I", 0) == 0) path = word.substr(2);
+    if (path.empty() || path[0] != '/' || is_under(path, module_dir)) continue;
+    if (word == "-include") path = fs::path(path).parent_path().string();
+    if (std::find(command.kernel_roots.begin(), command.kernel_roots.end(), path) == command.kernel_roots.end())
+      command.kernel_roots.push_back(path);
+  }
+  return command;
+}
+
+Project discover_project(const DiscoveryOptions& options) { return Discoverer(options).run(); }
+
+}  // namespace kmodlint

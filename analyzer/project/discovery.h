@@ -1,0 +1,45 @@
+// From the paths a user gives to the modules kmodlint lints and the Clang command of each unit.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "project/compile_command.h"
+#include "project/kernel_dir.h"
+
+namespace kmodlint {
+
+struct DiscoveryOptions {
+  std::vector<std::string> paths;   // files or directories; empty means "."
+  std::string kernel_dir;           // --kdir
+  std::string compile_db;           // -p DIR or FILE
+  bool no_make = false;             // never run the repository's own Makefiles
+};
+
+struct ModuleSpec {
+  std::string name;       // foo for foo.ko
+  std::string directory;  // the module directory (what M= points at)
+  std::string kbuild_file;  // where its composition comes from ("" for a single-file module)
+  bool single_file = false;
+  std::vector<CompileCommand> units;
+};
+
+struct Project {
+  KernelDir kernel;
+  std::vector<ModuleSpec> modules;
+  std::set<std::string> report_only_files;  // non-empty: report findings in these files only
+  std::vector<std::string> remarks;   // always shown (e.g. single-file modules)
+  std::vector<std::string> verbose;   // shown with -v (skipped files and why)
+};
+
+// Throws InputError for bad paths, a missing kernel dir, Kbuild files make rejects, and
+// malformed compilation databases.
+Project discover_project(const DiscoveryOptions& options);
+
+// The CompileCommand for one file: Clang argv from Kbuild's GCC words.
+CompileCommand make_compile_command(const std::vector<std::string>& gcc_words, const std::string& file,
+                                    const std::string& directory, const KernelDir& kernel,
+                                    const std::string& module_dir);
+
+}  // namespace kmodlint

@@ -1,0 +1,172 @@
+#include "project/kbuild_dry_run.h"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "common/error.h"
+#include "common/subprocess.h"
+#include "project/kbuild_file.h"
+#include "project/shell_words.h"
+
+namespace kmodlint {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr unsigned kDryRunTimeoutSeconds = 120;
+constexpr const char* kProbeName = "kmodlint_probe";
+
+bool is_compiler(const std::string& word) {
+  static const std::regex compiler(R"((^|.*/)([A-Za-z0-9_.-]*-)?(gcc|cc|clang)(-[0-9.]+)?$)");
+  return std::regex_match(word, compiler);
+}
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string absolute(const std::string& path, const std::string& directory) {
+  if (!path.empty() && path[0] == '/') return fs::path(path).lexically_normal().string();
+  return (fs::path(directory) / path).lexically_normal().string();
+}
+
+void parse_command(const ShellCommand& command, const std::string& directory, DryRun& out) {
+  const std::vector<std::string>& words = command.words;
+  if (words.size() < 3 || !is_compiler(words[0])) return;
+  bool compiles = false;
+  for (const std::string& word : words) {
+    if (word == "-E") return;
+    compiles = compiles || word == "-c";
+  }
+  if (!compiles || !ends_with(words.back(), ".c")) return;
+  out.compiles.push_back({absolute(words.back(), directory), directory, words});
+}
+
+// printf '%s\n' a.o b.o | awk '...print("DIR/"$0)...' > DIR/foo.mod
+void parse_mod_pipeline(const ShellPipeline& pipeline, const std::string& directory, DryRun& out) {
+  if (pipeline.size() < 2 || pipeline.front().words.empty() || pipeline.front().words[0] != "printf") return;
+  const std::string& target = pipeline.back().redirect_to;
+  if (!ends_with(target, ".mod")) return;
+  std::string mod_file = absolute(target, directory);
+  DryRunModule module;
+  module.directory = fs::path(mod_file).parent_path().string();
+  module.name = fs::path(mod_file).stem().string();
+  const std::vector<std::string>& words = pipeline.front().words;
+  for (std::size_t i = 2; i < words.size(); ++i)
+    if (ends_with(words[i], ".o")) module.objects.push_back(absolute(words[i], module.directory));
+  out.modules.push_back(module);
+}
+
+std::string first_error_line(const std::string& text) {
+  std::istringstream lines(text);
+  std::string line, fallback;
+  while (std::getline(lines, line)) {
+    if (line.find("***") != std::string::npos || line.find("rror") != std::string::npos) return line;
+    if (fallback.empty() && !line.empty()) fallback = line;
+  }
+  return fallback;
+}
+
+}  // namespace
+
+DryRun parse_dry_run_output(const std::string& output, const std::string& initial_directory) {
+  static const std::regex entering(R"(^make(\[\d+\])?: Entering directory '(.*)'$)");
+  DryRun result;
+  std::vector<std::string> directories{initial_directory};
+  std::istringstream lines(output);
+  std::string line;
+  std::smatch match;
+  while (std::getline(lines, line)) {
+    if (std::regex_match(line, match, entering)) {
+      directories.push_back(match[2].str());
+      continue;
+    }
+    if (line.rfind("make", 0) == 0 && line.find(": Leaving directory") != std::string::npos) {
+      if (directories.size() > 1) directories.pop_back();
+      continue;
+    }
+    for (const ShellPipeline& pipeline : split_shell_line(line)) {
+      for (const ShellCommand& command : pipeline) parse_command(command, directories.back(), result);
+      parse_mod_pipeline(pipeline, directories.back(), result);
+    }
+  }
+  return result;
+}
+
+DryRun kbuild_dry_run(const KernelDir& kernel, const std::string& module_dir) {
+  // The goal is the module directory itself: Kbuild's rule that compiles it and writes the .mod
+  // lists. The `modules` goal would also run modpost, which fails in a dry run.
+  ProcessResult run = run_process({"make", "-B", "-n", "-C", kernel.path, "M=" + module_dir, module_dir}, module_dir,
+                                  kDryRunTimeoutSeconds, {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"});
+  std::string kbuild = kbuild_file_in(module_dir);
+  if (kbuild.empty()) kbuild = module_dir;
+  if (run.timed_out)
+    throw InputError(kbuild, "Kbuild's dry run did not finish in " + std::to_string(kDryRunTimeoutSeconds) +
+                                 " s; check the Makefile, or use --no-make");
+  if (run.exit_code == 127 || run.exit_code < 0)
+    throw InputError(kbuild, "could not run make; install it (Debian: apt-get install make)");
+  if (run.exit_code != 0)
+    throw InputError(kbuild, "make rejected it: " + first_error_line(run.err + run.out) +
+                                 "; fix the Kbuild file, or use --no-make or -p compile_commands.json");
+  return parse_dry_run_output(run.out, kernel.path);
+}
+
+DryRunCompile kernel_compile_template(const KernelDir& kernel) {
+  static std::mutex mutex;
+  static std::map<std::string, DryRunCompile> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto found = cache.find(kernel.real_path);
+  if (found != cache.end()) return found->second;
+
+  fs::path probe_dir = fs::temp_directory_path() / ("kmodlint-probe-" + std::to_string(getpid()));
+  fs::create_directories(probe_dir);
+  std::ofstream(probe_dir / "Kbuild") << "obj-m := " << kProbeName << ".o\n";
+  std::ofstream(probe_dir / (std::string(kProbeName) + ".c")) << "\n";
+  DryRun run;
+  try {
+    run = kbuild_dry_run(kernel, probe_dir.string());
+  } catch (const InputError&) {
+    fs::remove_all(probe_dir);
+    throw InputError(kernel.path, "Kbuild of this kernel directory fails even for an empty module; "
+                                  "reinstall the kernel headers or pass another --kdir");
+  }
+  fs::remove_all(probe_dir);
+  if (run.compiles.empty())
+    throw InputError(kernel.path, "Kbuild printed no compiler command for a module; pass another --kdir");
+  DryRunCompile result = run.compiles.front();
+  cache[kernel.real_path] = result;
+  return result;
+}
+
+std::vector<std::string> instantiate_template(const DryRunCompile& template_command, const std::string& source_file,
+                                              const std::string& module_name, const std::vector<std::string>& extra_flags) {
+  std::string basename = fs::path(source_file).stem().string();
+  std::string modname = module_name;
+  for (char& c : modname)
+    if (c == '-') c = '_';
+  std::vector<std::string> words;
+  for (const std::string& word : template_command.words) {
+    if (word == template_command.source_file) continue;
+    if (word.rfind("-DKBUILD_BASENAME=", 0) == 0) {
+      words.push_back("-DKBUILD_BASENAME=\"" + basename + "\"");
+    } else if (word.rfind("-DKBUILD_MODNAME=", 0) == 0) {
+      words.push_back("-DKBUILD_MODNAME=\"" + modname + "\"");
+    } else if (word.rfind("-D__KBUILD_MODNAME=", 0) == 0) {
+      words.push_back("-D__KBUILD_MODNAME=kmod_" + modname);
+    } else {
+      words.push_back(word);
+    }
+  }
+  words.insert(words.end(), extra_flags.begin(), extra_flags.end());
+  words.push_back(source_file);
+  return words;
+}
+
+}  // namespace kmodlint

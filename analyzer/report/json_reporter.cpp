@@ -1,0 +1,49 @@
+#include "llvm/Support/JSON.h"
+#include "report/reporters.h"
+#include "report/source_cache.h"
+
+namespace kmodlint {
+
+namespace {
+
+llvm::json::Object location_json(const SourceLocation& location, const std::string& base) {
+  return llvm::json::Object{{"file", relative_path(location.file, base)},
+                            {"line", static_cast<int64_t>(location.line)},
+                            {"column", static_cast<int64_t>(location.column)}};
+}
+
+}  // namespace
+
+std::string format_json(const ReportInput& input) {
+  llvm::json::Array findings;
+  for (const Finding& finding : input.findings) {
+    llvm::json::Array notes;
+    for (const FindingNote& note : finding.notes) {
+      llvm::json::Object object = location_json(note.location, input.base_dir);
+      object["message"] = note.message;
+      notes.push_back(std::move(object));
+    }
+    llvm::json::Object object = location_json(finding.location, input.base_dir);
+    object["check"] = finding.check_id;
+    object["severity"] = to_string(finding.severity);
+    object["message"] = finding.message;
+    object["function"] = finding.function;
+    object["module"] = finding.module;
+    object["notes"] = std::move(notes);
+    findings.push_back(std::move(object));
+  }
+  llvm::json::Array errors;
+  for (const ParseDiagnostic& error : input.parse_errors) {
+    llvm::json::Object object = location_json(error.location, input.base_dir);
+    object["message"] = error.message;
+    errors.push_back(std::move(object));
+  }
+  llvm::json::Object root{{"tool", "kmodlint"}, {"version", KMODLINT_VERSION}, {"findings", std::move(findings)},
+                          {"parse_errors", std::move(errors)}};
+  std::string text;
+  llvm::raw_string_ostream stream(text);
+  stream << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+  return stream.str();
+}
+
+}  // namespace kmodlint

@@ -1,0 +1,111 @@
+#include "llvm/Support/JSON.h"
+#include "report/reporters.h"
+#include "report/source_cache.h"
+
+namespace kmodlint {
+
+namespace {
+
+const char* sarif_level(Severity severity) {
+  switch (severity) {
+    case Severity::Error: return "error";
+    case Severity::Warning: return "warning";
+    case Severity::Note: return "note";
+  }
+  return "warning";
+}
+
+std::string uri_encode(const std::string& path) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || std::string("/-._~").find(static_cast<char>(c)) != std::string::npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+llvm::json::Object physical_location(const SourceLocation& location, const std::string& base) {
+  std::string relative = relative_path(location.file, base);
+  llvm::json::Object artifact{{"uri", uri_encode(relative)}};
+  if (relative != location.file) artifact["uriBaseId"] = "SRCROOT";
+  llvm::json::Object region{{"startLine", static_cast<int64_t>(std::max(1u, location.line))}};
+  if (location.column > 0) region["startColumn"] = static_cast<int64_t>(location.column);
+  return llvm::json::Object{
+      {"physicalLocation", llvm::json::Object{{"artifactLocation", std::move(artifact)}, {"region", std::move(region)}}}};
+}
+
+}  // namespace
+
+std::string format_sarif(const ReportInput& input) {
+  llvm::json::Array rules;
+  std::map<std::string, int64_t> rule_index;
+  for (const CheckInfo* check : input.checks) {
+    rule_index[check->id] = static_cast<int64_t>(rules.size());
+    rules.push_back(llvm::json::Object{
+        {"id", check->id},
+        {"name", check->id},
+        {"shortDescription", llvm::json::Object{{"text", check->summary}}},
+        {"fullDescription", llvm::json::Object{{"text", check->summary}}},
+        {"help", llvm::json::Object{{"text", "See docs/checks/" + check->id + ".md or run kmodlint --explain " + check->id}}},
+        {"defaultConfiguration", llvm::json::Object{{"level", sarif_level(check->severity)}}},
+        {"properties", llvm::json::Object{{"tags", llvm::json::Array{check->family}}}},
+    });
+  }
+  llvm::json::Array results;
+  for (const Finding& finding : input.findings) {
+    llvm::json::Object result{
+        {"ruleId", finding.check_id},
+        {"level", sarif_level(finding.severity)},
+        {"message", llvm::json::Object{{"text", finding.message}}},
+        {"locations", llvm::json::Array{physical_location(finding.location, input.base_dir)}},
+        {"partialFingerprints",
+         llvm::json::Object{{"kmodlintFingerprint/v1", fingerprint(finding, relative_path(finding.location.file, input.base_dir))}}},
+    };
+    if (auto found = rule_index.find(finding.check_id); found != rule_index.end()) result["ruleIndex"] = found->second;
+    llvm::json::Array related;
+    int64_t id = 0;
+    for (const FindingNote& note : finding.notes) {
+      llvm::json::Object location = physical_location(note.location, input.base_dir);
+      location["id"] = id++;
+      location["message"] = llvm::json::Object{{"text", note.message}};
+      related.push_back(std::move(location));
+    }
+    if (!related.empty()) result["relatedLocations"] = std::move(related);
+    results.push_back(std::move(result));
+  }
+  llvm::json::Array notifications;
+  for (const ParseDiagnostic& error : input.parse_errors)
+    notifications.push_back(llvm::json::Object{
+        {"level", "error"},
+        {"message", llvm::json::Object{{"text", error.message}}},
+        {"locations", llvm::json::Array{physical_location(error.location, input.base_dir)}},
+    });
+  std::string base_uri = "file://" + uri_encode(input.base_dir.empty() || input.base_dir.back() == '/' ? input.base_dir : input.base_dir + "/");
+  llvm::json::Object run{
+      {"tool", llvm::json::Object{{"driver", llvm::json::Object{{"name", "kmodlint"},
+                                                               {"version", KMODLINT_VERSION},
+                                                               {"semanticVersion", KMODLINT_VERSION},
+                                                               {"rules", std::move(rules)}}}}},
+      {"originalUriBaseIds", llvm::json::Object{{"SRCROOT", llvm::json::Object{{"uri", base_uri}}}}},
+      {"invocations", llvm::json::Array{llvm::json::Object{{"executionSuccessful", input.parse_errors.empty()},
+                                                           {"toolExecutionNotifications", std::move(notifications)}}}},
+      {"results", std::move(results)},
+  };
+  llvm::json::Object root{
+      {"$schema", "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"},
+      {"version", "2.1.0"},
+      {"runs", llvm::json::Array{std::move(run)}},
+  };
+  std::string text;
+  llvm::raw_string_ostream stream(text);
+  stream << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+  return stream.str();
+}
+
+}  // namespace kmodlint

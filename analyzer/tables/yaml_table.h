@@ -1,0 +1,30 @@
+// Loading YAML rule tables and configuration with errors that name file, line and key.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+namespace kmodlint {
+
+// Parses `path`; throws InputError "path:line: message" on a syntax error or a missing file.
+YAML::Node load_yaml_file(const std::string& path);
+
+// Typed accessors: throw InputError "path:line: key 'key': expected ..." when the type is wrong.
+// A missing key gives the default (empty list, empty string, `fallback`).
+std::vector<std::string> yaml_string_list(const YAML::Node& map, const std::string& key, const std::string& path);
+std::string yaml_string(const YAML::Node& map, const std::string& key, const std::string& path);
+bool yaml_bool(const YAML::Node& map, const std::string& key, const std::string& path, bool fallback);
+int yaml_int(const YAML::Node& map, const std::string& key, const std::string& path, int fallback);
+
+// Throws for a key of `map` not in `known`, naming the line; catches typos in tables.
+void yaml_reject_unknown_keys(const YAML::Node& map, const std::vector<std::string>& known, const std::string& path);
+
+[[noreturn]] void yaml_fail(const YAML::Node& node, const std::string& path, const std::string& message);
+
+// The directory holding kmodlint's data (rules/, docs/): the source tree when run from a
+// build directory, the installed share/kmodlint otherwise.
+std::string data_dir();
+
+}  // namespace kmodlint
