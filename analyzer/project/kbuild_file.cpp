@@ -165,7 +165,7 @@ class Reader {
 
   void add_top_object(const std::string& object, KbuildFile& out) {
     if (!object.empty() && object.back() == '/') {
-      out.subdirs.push_back(absolute(object));
+      out.subdirs.push_back(absolute(object.substr(0, object.size() - 1)));
       return;
     }
     if (object.size() < 3 || object.compare(object.size() - 2, 2, ".o") != 0) return;

@@ -1,0 +1,30 @@
+#include <gtest/gtest.h>
+
+#include "cli/options.h"
+#include "common/error.h"
+
+using namespace kmodlint;
+
+TEST(Options, ParsesValuesInEveryForm) {
+  Options options = parse_options({"-j4", "--format=sarif", "--kdir", "/k", "-o", "out.sarif", "src", "--", "-odd.c"});
+  EXPECT_EQ(options.jobs, 4u);
+  EXPECT_EQ(options.format, OutputFormat::Sarif);
+  EXPECT_EQ(options.kernel_dir, "/k");
+  EXPECT_EQ(options.output_file, "out.sarif");
+  EXPECT_EQ(options.paths, (std::vector<std::string>{"src", "-odd.c"}));
+}
+
+TEST(Options, UsageErrorsSayWhatToDo) {
+  auto message = [](std::vector<std::string> args) {
+    try {
+      parse_options(args);
+    } catch (const InputError& error) {
+      return std::string(error.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message({"--frobnicate"}), "unknown option '--frobnicate'; see kmodlint --help");
+  EXPECT_EQ(message({"-j", "0"}), "-j takes a positive whole number, not '0'");
+  EXPECT_EQ(message({"--format", "xml"}), "--format takes text, json, sarif or github, not 'xml'");
+  EXPECT_EQ(message({"--kdir"}), "option '--kdir' needs a value; see kmodlint --help");
+}

@@ -1,0 +1,51 @@
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "tables/licenses.h"
+#include "tables/yaml_table.h"
+
+using namespace kmodlint;
+
+namespace {
+
+std::string write_temp(const std::string& text) {
+  std::string path = "/tmp/kmodlint-yaml-" + std::to_string(getpid()) + "-" + std::to_string(std::rand()) + ".yaml";
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string error_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const std::exception& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST(YamlTable, SyntaxErrorNamesFileAndLine) {
+  std::string path = write_temp("schema_version: 1\ngpl_compatible: [GPL\n");
+  EXPECT_EQ(error_of([&] { load_license_table(path); }).rfind(path + ":3: invalid YAML", 0), 0u);
+}
+
+TEST(YamlTable, WrongTypeNamesKeyAndLine) {
+  std::string path = write_temp("schema_version: 1\ngpl_compatible: GPL\n");
+  EXPECT_EQ(error_of([&] { load_license_table(path); }), path + ":2: key 'gpl_compatible': expected a list of strings");
+}
+
+TEST(YamlTable, MissingFileSaysSo) {
+  EXPECT_EQ(error_of([] { load_yaml_file("/nonexistent/x.yaml"); }),
+            "/nonexistent/x.yaml: cannot read this file; check that it exists and is readable");
+}
+
+TEST(YamlTable, ShippedLicenseTableKnowsTheKernelStrings) {
+  LicenseTable table = load_license_table(KMODLINT_TEST_SOURCE_DIR "/rules/licenses.yaml");
+  EXPECT_TRUE(table.is_gpl_compatible("Dual BSD/GPL"));
+  EXPECT_TRUE(table.is_known("Proprietary"));
+  EXPECT_FALSE(table.is_gpl_compatible("Proprietary"));
+  EXPECT_FALSE(table.is_known("GPLv2"));
+}
