@@ -27,6 +27,7 @@ options:
   -o, --output FILE          write the report to FILE (atomically) instead of standard output
   --color WHEN               auto (default), always or never
   --print-compile-command F  print the Clang command used for the file F, then exit
+  --dump-facts F             print what kmodlint learnt from the file F (JSON), then exit
   --list-checks              list every check with its id, family, severity and summary
   -v, --verbose              say which files were skipped and why
   -q, --quiet                print findings only
@@ -81,6 +82,7 @@ Options parse_options(const std::vector<std::string>& args) {
       {"--output", [&](const std::string& v) { options.output_file = v; }},
       {"--color", [&](const std::string& v) { options.color = parse_color(v); }},
       {"--print-compile-command", [&](const std::string& v) { options.print_compile_command = v; }},
+      {"--dump-facts", [&](const std::string& v) { options.dump_facts = v; }},
   };
   const std::map<std::string, std::function<void()>> flags = {
       {"--no-make", [&] { options.no_make = true; }},

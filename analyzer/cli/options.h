@@ -20,6 +20,7 @@ struct Options {
   ColorMode color = ColorMode::Auto;
   std::vector<std::string> extra_symvers;
   std::string print_compile_command;  // a file
+  std::string dump_facts;             // a file
   bool list_checks = false;
   bool verbose = false;
   bool quiet = false;

@@ -9,6 +9,7 @@
 
 #include "checks/registry.h"
 #include "common/error.h"
+#include "facts/facts_json.h"
 #include "frontend/parse_units.h"
 #include "link/module_model.h"
 #include "project/discovery.h"
@@ -37,17 +38,26 @@ int list_checks() {
   return 0;
 }
 
-int print_compile_command(const Project& project, const std::string& file) {
+const CompileCommand& command_for(const Project& project, const std::string& file) {
   std::string wanted = fs::weakly_canonical(fs::absolute(file)).string();
   for (const ModuleSpec& module : project.modules)
-    for (const CompileCommand& unit : module.units) {
-      if (unit.file != wanted) continue;
-      std::string line;
-      for (const std::string& word : frontend::clang_arguments(unit)) line += (line.empty() ? "" : " ") + shell_quote(word);
-      std::cout << "cd " << shell_quote(unit.directory) << " && " << line << "\n";
-      return 0;
-    }
+    for (const CompileCommand& unit : module.units)
+      if (unit.file == wanted) return unit;
   throw InputError(file, "no module builds this file; run kmodlint -v on its directory to see why");
+}
+
+int print_compile_command(const CompileCommand& unit) {
+  std::string line;
+  for (const std::string& word : frontend::clang_arguments(unit)) line += (line.empty() ? "" : " ") + shell_quote(word);
+  std::cout << "cd " << shell_quote(unit.directory) << " && " << line << "\n";
+  return 0;
+}
+
+int dump_facts(const CompileCommand& unit) {
+  UnitFacts facts = frontend::parse_unit(unit);
+  llvm::outs() << llvm::formatv("{0:1}", unit_to_json(facts)) << "\n";
+  llvm::outs().flush();
+  return facts.parsed ? 0 : 2;
 }
 
 bool use_color(ColorMode mode, const std::string& output_file) {
@@ -80,13 +90,15 @@ int run(const Options& options) {
   if (options.list_checks) return list_checks();
 
   DiscoveryOptions discovery{options.paths, options.kernel_dir, options.compile_db, options.no_make};
-  if (!options.print_compile_command.empty()) discovery.paths = {options.print_compile_command};
+  std::string single_file = !options.print_compile_command.empty() ? options.print_compile_command : options.dump_facts;
+  if (!single_file.empty()) discovery.paths = {single_file};
   Project project = discover_project(discovery);
   if (!options.quiet)
     for (const std::string& remark : project.remarks) std::cerr << "kmodlint: note: " << remark << "\n";
   if (options.verbose)
     for (const std::string& line : project.verbose) std::cerr << "kmodlint: " << line << "\n";
-  if (!options.print_compile_command.empty()) return print_compile_command(project, options.print_compile_command);
+  if (!options.print_compile_command.empty()) return print_compile_command(command_for(project, single_file));
+  if (!options.dump_facts.empty()) return dump_facts(command_for(project, single_file));
 
   std::vector<CompileCommand> commands;
   for (const ModuleSpec& module : project.modules) commands.insert(commands.end(), module.units.begin(), module.units.end());

@@ -119,7 +119,9 @@ void FunctionExtractor::visit_element(const Stmt* statement, BasicBlock& block) 
       add_assign(target, var->getInit(), var->getLocation(), block);
     }
   } else if (const auto* ref = dyn_cast<DeclRefExpr>(statement)) {
-    if (const auto* var = dyn_cast<VarDecl>(ref->getDecl()); var && var->hasGlobalStorage())
+    // Static locals that macros declare for themselves (lockdep's __key) are not module state.
+    if (const auto* var = dyn_cast<VarDecl>(ref->getDecl());
+        var && var->hasGlobalStorage() && !(var->isStaticLocal() && var->getLocation().isMacroID()))
       add_access(*ref, *var, block);
   } else if (const auto* return_statement = dyn_cast<ReturnStmt>(statement)) {
     add_return(*return_statement, block);

@@ -193,8 +193,8 @@ void UnitExtractor::handle_variable(const VarDecl& var, ASTContext& context) {
   if (llvm::StringRef(name).starts_with("__kstrtabns_") || llvm::StringRef(name).starts_with("__UNIQUE_ID_"))
     return;
 
-  if (var.hasDefinition() == VarDecl::DeclarationOnly) {
-    if (var.getDefinition()) return;  // described where it is defined
+  if (var.isThisDeclarationADefinition() == VarDecl::DeclarationOnly) {
+    if (var.hasDefinition() != VarDecl::DeclarationOnly) return;  // described where it is defined
     if (main) {
       if (var.getPreviousDecl() == nullptr || !in_main_file(sm, var.getPreviousDecl()->getLocation()))
         out_.extern_decls.push_back(describe_extern(var, false, context));
@@ -204,7 +204,7 @@ void UnitExtractor::handle_variable(const VarDecl& var, ASTContext& context) {
     return;
   }
   if (!main) return;
-  if (var.getDefinition() != &var && var.getDefinition()) return;  // tentative duplicates
+  if (var.getActingDefinition() != &var && var.getDefinition() != &var) return;  // `int x; int x;`
 
   GlobalVarFacts global;
   global.name = name;

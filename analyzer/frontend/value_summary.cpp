@@ -68,7 +68,13 @@ SourceLocation ValueSummarizer::location(clang::SourceLocation loc) const {
 
 std::string ValueSummarizer::spelling(const Expr* expr) const {
   const SourceManager& sm = context_.getSourceManager();
-  CharSourceRange range = sm.getExpansionRange(expr->getSourceRange());
+  clang::SourceLocation begin = expr->getBeginLoc(), end = expr->getEndLoc();
+  CharSourceRange range;
+  if (begin.isMacroID() && end.isMacroID() && sm.isMacroArgExpansion(begin) && sm.isMacroArgExpansion(end) &&
+      sm.getFileID(sm.getSpellingLoc(begin)) == sm.getFileID(sm.getSpellingLoc(end)))
+    range = CharSourceRange::getTokenRange(sm.getSpellingLoc(begin), sm.getSpellingLoc(end));  // an argument of a macro
+  else
+    range = sm.getExpansionRange(expr->getSourceRange());
   std::string text = Lexer::getSourceText(range, sm, context_.getLangOpts()).str();
   for (char& c : text)
     if (c == '\n' || c == '\t') c = ' ';

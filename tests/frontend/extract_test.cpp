@@ -1,0 +1,187 @@
+// The frontend on real kernel headers: a small module is parsed with Kbuild's flags for the
+// installed kernel, and the facts the checks rely on are asserted.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "frontend/parse_units.h"
+#include "project/discovery.h"
+
+using namespace kmodlint;
+namespace fs = std::filesystem;
+
+namespace {
+
+UnitFacts parse_source(const std::string& name, const std::string& source) {
+  fs::path dir = fs::temp_directory_path() / ("kmodlint-frontend-" + std::to_string(getpid()) + "-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / (name + ".c")) << source;
+  DiscoveryOptions options;
+  options.paths = {(dir / (name + ".c")).string()};
+  Project project = discover_project(options);
+  UnitFacts facts = frontend::parse_unit(project.modules.at(0).units.at(0));
+  fs::remove_all(dir);
+  return facts;
+}
+
+const FunctionFacts& function_named(const UnitFacts& unit, const std::string& name) {
+  for (const FunctionFacts& function : unit.functions)
+    if (function.name == name) return function;
+  throw std::runtime_error("no function " + name);
+}
+
+const char* kModule = R"(#include <linux/module.h>
+#include <linux/fs.h>
+#include <linux/device.h>
+#include <linux/slab.h>
+#include <linux/mutex.h>
+
+static dev_t devt;
+static struct class *cls;
+static int count;
+static DEFINE_MUTEX(lock);
+int shared_value;
+EXPORT_SYMBOL_GPL(shared_value);
+int helper(int x) { return x + 1; }
+EXPORT_SYMBOL_NS(helper, KMODLINT_TEST);
+extern int elsewhere;
+
+static int fx_open(struct inode *inode, struct file *file)
+{
+	mutex_lock(&lock);
+	count++;
+	mutex_unlock(&lock);
+	return elsewhere;
+}
+
+static const struct file_operations fx_fops = {
+	.owner = THIS_MODULE,
+	.open = fx_open,
+};
+
+static int __init fx_init(void)
+{
+	int ret;
+
+	ret = alloc_chrdev_region(&devt, 0, 1, "fx");
+	if (ret < 0)
+		return ret;
+	cls = class_create(THIS_MODULE, "fx");
+	if (IS_ERR(cls)) {
+		ret = PTR_ERR(cls);
+		goto err_region;
+	}
+	return 0;
+err_region:
+	unregister_chrdev_region(devt, 1);
+	return ret;
+}
+
+static void __exit fx_exit(void)
+{
+	class_destroy(cls);
+	unregister_chrdev_region(devt, 1);
+}
+
+module_init(fx_init);
+module_exit(fx_exit);
+MODULE_LICENSE("Dual BSD/GPL");
+MODULE_IMPORT_NS(OTHER_NS);
+)";
+
+}  // namespace
+
+class FrontendOnKernelHeaders : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { unit_ = new UnitFacts(parse_source("fx", kModule)); }
+  static void TearDownTestSuite() { delete unit_; }
+  static UnitFacts* unit_;
+};
+
+UnitFacts* FrontendOnKernelHeaders::unit_ = nullptr;
+
+TEST_F(FrontendOnKernelHeaders, ParsesCleanly) {
+  ASSERT_TRUE(unit_->parsed) << (unit_->errors.empty() ? "" : unit_->errors[0].message);
+}
+
+TEST_F(FrontendOnKernelHeaders, ModuleMacros) {
+  ASSERT_TRUE(unit_->module_init);
+  EXPECT_EQ(unit_->module_init->function, "fx_init");
+  EXPECT_EQ(unit_->module_init->location.line, 54u);
+  ASSERT_TRUE(unit_->module_exit);
+  EXPECT_EQ(unit_->module_exit->function, "fx_exit");
+  std::vector<std::pair<std::string, std::string>> info;
+  for (const ModuleInfoEntry& entry : unit_->module_info) info.emplace_back(entry.tag, entry.value);
+  EXPECT_EQ(info, (std::vector<std::pair<std::string, std::string>>{{"license", "Dual BSD/GPL"}, {"import_ns", "OTHER_NS"}}));
+}
+
+TEST_F(FrontendOnKernelHeaders, Exports) {
+  ASSERT_EQ(unit_->exports.size(), 2u);
+  EXPECT_EQ(unit_->exports[0].symbol, "shared_value");
+  EXPECT_TRUE(unit_->exports[0].gpl_only);
+  EXPECT_EQ(unit_->exports[0].location.line, 12u);
+  EXPECT_EQ(unit_->exports[1].symbol, "helper");
+  EXPECT_FALSE(unit_->exports[1].gpl_only);
+  EXPECT_EQ(unit_->exports[1].name_space, "KMODLINT_TEST");
+}
+
+TEST_F(FrontendOnKernelHeaders, GlobalsExternsAndReferences) {
+  std::vector<std::string> globals;
+  for (const GlobalVarFacts& global : unit_->globals) globals.push_back(global.name + (global.is_static ? ":static" : ""));
+  EXPECT_EQ(globals, (std::vector<std::string>{"devt:static", "cls:static", "count:static", "lock:static", "shared_value",
+                                               "fx_fops:static"}));
+  ASSERT_EQ(unit_->extern_decls.size(), 1u);
+  EXPECT_EQ(unit_->extern_decls[0].name, "elsewhere");
+  EXPECT_TRUE(unit_->extern_decls[0].in_main_file);
+  bool saw_alloc = false, saw_elsewhere = false;
+  for (const SymbolReference& ref : unit_->external_references) {
+    saw_alloc = saw_alloc || (ref.name == "alloc_chrdev_region" && ref.location.line == 34);
+    saw_elsewhere = saw_elsewhere || (ref.name == "elsewhere" && ref.from_function == "fx_open");
+    EXPECT_NE(ref.name, "IS_ERR") << "static inline header functions are not symbols";
+  }
+  EXPECT_TRUE(saw_alloc);
+  EXPECT_TRUE(saw_elsewhere);
+}
+
+TEST_F(FrontendOnKernelHeaders, OpsStructureStores) {
+  bool found = false;
+  for (const FunctionStore& store : unit_->function_stores)
+    found = found || (store.record == "file_operations" && store.field == "open" && store.function == "fx_open" &&
+                      store.holder == "fx_fops");
+  EXPECT_TRUE(found);
+}
+
+TEST_F(FrontendOnKernelHeaders, InitEventsAndBranches) {
+  const FunctionFacts& init = function_named(*unit_, "fx_init");
+  EXPECT_EQ(init.section, ".init.text");
+  std::vector<std::string> callees;
+  for (const CallEvent& call : init.calls) callees.push_back(call.callee);
+  EXPECT_EQ(callees, (std::vector<std::string>{"alloc_chrdev_region", "__class_create", "IS_ERR", "PTR_ERR",
+                                               "unregister_chrdev_region"}));
+  const CallEvent& alloc = init.calls[0];
+  EXPECT_TRUE(alloc.args[0].address_of);
+  EXPECT_EQ(alloc.args[0].root, "devt");
+  EXPECT_EQ(alloc.args[0].kind, ValueRef::Kind::Global);
+  ASSERT_TRUE(alloc.result_to);
+  EXPECT_EQ(alloc.result_to->root, "ret");
+  ASSERT_TRUE(init.calls[1].result_to);
+  EXPECT_EQ(init.calls[1].result_to->lvalue(), "cls");
+
+  std::vector<BranchCondition::Test> tests;
+  for (const BasicBlock& block : init.blocks)
+    if (block.condition) tests.push_back(block.condition->test);
+  std::sort(tests.begin(), tests.end());
+  EXPECT_EQ(tests, (std::vector<BranchCondition::Test>{BranchCondition::Test::Negative, BranchCondition::Test::IsErr}));
+  ASSERT_EQ(init.returns.size(), 3u);
+}
+
+TEST_F(FrontendOnKernelHeaders, AccessesWithModes) {
+  const FunctionFacts& open = function_named(*unit_, "fx_open");
+  std::vector<std::string> accesses;
+  for (const AccessEvent& access : open.accesses)
+    accesses.push_back(access.variable + ":" + to_string(access.mode) + ":" + access.address_passed_to);
+  EXPECT_EQ(accesses, (std::vector<std::string>{"lock:address-taken:mutex_lock", "count:read-write:",
+                                                "lock:address-taken:mutex_unlock", "elsewhere:read:"}));
+}
