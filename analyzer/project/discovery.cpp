@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 
 #include "common/error.h"
@@ -78,6 +79,8 @@ class Discoverer {
     load_compile_db();
 
     std::sort(module_roots_.begin(), module_roots_.end());
+    module_roots_.erase(std::unique(module_roots_.begin(), module_roots_.end()), module_roots_.end());
+    start_dry_runs();
     for (const std::string& root : module_roots_) {
       if (covered_dirs_.count(root)) continue;  // an enclosing module directory builds it
       add_modules_of(root);
@@ -138,14 +141,24 @@ class Discoverer {
     return found == compile_db_.end() ? nullptr : &found->second;
   }
 
+  bool uses_dry_run(const std::string& root) const {
+    return !options_.no_make && compile_db_.empty() && !fs::exists(fs::path(root) / "compile_commands.json");
+  }
+
+  // Dry runs take about a second each, mostly waiting on make: run them all at once. A root
+  // that turns out to lie inside another module's directory has its result discarded.
+  void start_dry_runs() {
+    for (const std::string& root : module_roots_)
+      if (uses_dry_run(root))
+        dry_runs_[root] = std::async(std::launch::async, kbuild_dry_run, project_.kernel, root);
+  }
+
   void add_modules_of(const std::string& root) {
     std::string kbuild = kbuild_file_in(root);
-    bool use_dry_run = !options_.no_make && compile_db_.empty() &&
-                       !fs::exists(fs::path(root) / "compile_commands.json");
     std::map<std::string, DryRunCompile> compiles;
     std::vector<KbuildModule> modules;
-    if (use_dry_run) {
-      DryRun run = kbuild_dry_run(project_.kernel, root);
+    if (uses_dry_run(root)) {
+      DryRun run = dry_runs_.at(root).get();
       for (const DryRunCompile& compile : run.compiles) compiles[compile.source_file] = compile;
       for (const DryRunModule& module : run.modules) modules.push_back({module.name, module.objects});
     } else {
@@ -238,6 +251,7 @@ class Discoverer {
   std::map<std::string, CompileDbEntry> compile_db_;
   std::set<std::string> loaded_local_dbs_;
   std::vector<KbuildFile> literal_files_;
+  std::map<std::string, std::future<DryRun>> dry_runs_;
 };
 
 }  // namespace
