@@ -22,8 +22,8 @@ bool has_prefix(const std::vector<std::string>& prefixes, const std::string& val
 }
 
 std::string absolute(const std::string& path, const std::string& directory) {
-  if (path.empty() || path[0] == '/') return path;
-  return (fs::path(directory) / path).lexically_normal().string();
+  if (path.empty()) return path;
+  return (path[0] == '/' ? fs::path(path) : fs::path(directory) / path).lexically_normal().string();
 }
 
 }  // namespace

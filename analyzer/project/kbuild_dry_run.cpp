@@ -102,8 +102,10 @@ DryRun parse_dry_run_output(const std::string& output, const std::string& initia
 
 DryRun kbuild_dry_run(const KernelDir& kernel, const std::string& module_dir) {
   // The goal is the module directory itself: Kbuild's rule that compiles it and writes the .mod
-  // lists. The `modules` goal would also run modpost, which fails in a dry run.
-  ProcessResult run = run_process({"make", "-B", "-n", "-C", kernel.path, "M=" + module_dir, module_dir}, module_dir,
+  // lists. The `modules` goal would also run modpost, which fails in a dry run. The trailing "/."
+  // keeps a directory named like "clean" from matching Kbuild's %clean goals.
+  std::string goal = module_dir + "/.";
+  ProcessResult run = run_process({"make", "-B", "-n", "-C", kernel.path, "M=" + goal, goal}, module_dir,
                                   kDryRunTimeoutSeconds, {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"});
   std::string kbuild = kbuild_file_in(module_dir);
   if (kbuild.empty()) kbuild = module_dir;

@@ -21,7 +21,7 @@ TEST(FlagTranslation, DropsGccOnlyFlagsAndKeepsSemantics) {
                                   "-fconserve-stack", "-mrecord-mcount", "-mindirect-branch=thunk-extern",
                                   "-fno-allow-store-data-races", "-mpreferred-stack-boundary=3", "-mharden-sls=all",
                                   "-Wall", "-Werror=implicit-int", "-O2", "-DKBUILD_MODNAME=\"a\"", "-c", "-o",
-                                  "/m/a.o", "/m/a.c"};
+                                  "/m/a.o", "/m/./a.c"};
   auto clang = translate_gcc_command(gcc, "/m/a.c", "/kdir", table);
   EXPECT_EQ(clang.front(), "clang");
   EXPECT_EQ(clang.back(), "/m/a.c");
