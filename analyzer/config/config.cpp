@@ -239,7 +239,6 @@ Severity Config::severity_of(const CheckInfo& check) const {
 
 const CheckOptions* Config::options_of(const std::string& id) const {
   const CheckOptions* result = nullptr;
-  static thread_local CheckOptions merged;
   int count = 0;
   for (const ConfigLayer& layer : layers)
     if (auto found = layer.options.find(id); found != layer.options.end()) {
@@ -248,6 +247,7 @@ const CheckOptions* Config::options_of(const std::string& id) const {
     }
   if (count <= 1) return result;
   // Several layers set options of this check: the inner one wins key by key.
+  CheckOptions& merged = merged_options_[id];
   merged.clear();
   for (const ConfigLayer& layer : layers)
     if (auto found = layer.options.find(id); found != layer.options.end())

@@ -56,6 +56,9 @@ class Config {
 
   // The merged configuration as YAML (what --dump-config prints).
   std::string dump() const;
+
+ private:
+  mutable std::map<std::string, CheckOptions> merged_options_;  // options_of() of several layers
 };
 
 // True when the glob (fnmatch syntax) matches the check id.

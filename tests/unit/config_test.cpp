@@ -151,3 +151,29 @@ TEST_F(ConfigTest, DumpShowsTheMergedResult) {
   EXPECT_NE(dump.find("missing-module-exit: error"), std::string::npos) << dump;
   EXPECT_NE(dump.find("disabled-checks: [missing-module-license]"), std::string::npos) << dump;
 }
+
+TEST_F(ConfigTest, OptionsOfSeveralLayersMergeKeyByKey) {
+  write(".kmodlint.yaml", "options: {missing-module-exit: {a: x, b: y}}\n");
+  write("sub/.kmodlint.yaml", "inherit: true\noptions: {missing-module-exit: {b: z}}\n");
+  ConfigSet set("", {});
+  const Config& config = set.for_file(path("sub/a.c"));
+  const CheckOptions* first = config.options_of("missing-module-exit");
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->at("a"), (std::vector<std::string>{"x"}));
+  EXPECT_EQ(first->at("b"), (std::vector<std::string>{"z"}));
+  EXPECT_EQ(config.options_of("missing-module-license"), nullptr);
+  EXPECT_EQ(config.options_of("missing-module-exit"), first);  // stable while the Config lives
+}
+
+TEST(CheckContextOptions, ChecksReadTheirOptions) {
+  LinkedProject project;
+  CheckInfo info{"missing-module-exit", "module", Severity::Warning, "", true, nullptr};
+  std::vector<Finding> sink;
+  CheckContext ctx(project, info, sink);
+  EXPECT_TRUE(ctx.option_list("extra-init").empty());
+  EXPECT_EQ(ctx.option("mode", "default"), "default");
+  CheckOptions options{{"extra-init", {"a_init", "b_init"}}, {"mode", {"strict"}}};
+  ctx.set_options(&options);
+  EXPECT_EQ(ctx.option_list("extra-init"), (std::vector<std::string>{"a_init", "b_init"}));
+  EXPECT_EQ(ctx.option("mode", "default"), "strict");
+}
