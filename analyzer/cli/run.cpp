@@ -313,7 +313,7 @@ int run(const Options& options) {
   std::size_t in_baseline = 0;
   if (!options.baseline.empty()) {
     std::vector<BaselineEntry> entries = read_baseline(options.baseline);
-    BaselineResult result = apply_baseline(findings, entries, fs::absolute(options.baseline).lexically_normal().parent_path().string());
+    BaselineResult result = apply_baseline(findings, entries, baseline_directory(options.baseline));
     findings = std::move(result.new_findings);
     stale = std::move(result.stale);
     in_baseline = result.known;

@@ -20,9 +20,7 @@ namespace {
 
 using Key = std::tuple<std::string, std::string, std::string, std::string>;
 
-std::string directory_of(const std::string& path) {
-  return fs::absolute(path).lexically_normal().parent_path().string();
-}
+std::string directory_of(const std::string& path) { return baseline_directory(path); }
 
 Key key_of(const Finding& finding, const std::string& baseline_dir) {
   return {finding.check_id, relative_path(finding.location.file, baseline_dir), finding.function,
@@ -35,6 +33,13 @@ bool is_yaml(const std::string& path) {
 }
 
 }  // namespace
+
+std::string baseline_directory(const std::string& path) {
+  std::error_code error;
+  fs::path dir = fs::absolute(path).lexically_normal().parent_path();
+  fs::path real = fs::weakly_canonical(dir, error);  // findings name files by their real paths
+  return (error ? dir : real).string();
+}
 
 std::string normalize_message(const std::string& message) {
   std::string out;

@@ -18,6 +18,9 @@ struct BaselineEntry {
   unsigned count = 1;    // identical findings (same key) in that file
 };
 
+// The directory entries' files are relative to: the baseline file's, symlinks resolved.
+std::string baseline_directory(const std::string& path);
+
 // The message with every run of digits replaced by '#' and blanks collapsed.
 std::string normalize_message(const std::string& message);
 

@@ -42,6 +42,14 @@ for format in json yaml; do
   else fail "$format: new and stale" "exit $status" "$(cat "$work/out" "$work/err")"; fi
 done
 
+# Through a symlinked directory (findings name real paths): entries still match.
+ln -s "$work/repo-json" "$work/link"
+cd "$work/link"
+run --baseline-create "$work/link/again.json" . && run --baseline "$work/link/again.json" .
+if [ $status -eq 0 ] && [ ! -s "$work/out" ]; then pass "a baseline in a symlinked directory"
+else fail "a baseline in a symlinked directory" "exit $status" "$(cat "$work/out")"; fi
+cd "$work"
+
 run --baseline "$work/nope.json" "$work/repo-json"
 if [ $status -eq 2 ] && grep -q "nope.json: cannot read this file" "$work/err"; then pass "a missing baseline exits 2"
 else fail "missing baseline" "exit $status" "$(cat "$work/err")"; fi
