@@ -6,8 +6,11 @@ set -u
 kmodlint=$1
 source "$(dirname "$0")/lib.sh"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+if ! command -v pre-commit >/dev/null && [ "$(id -u)" -eq 0 ]; then
+  "$root/scripts/ensure-deps.sh" "$root/scripts/debian-packages.txt" >/dev/null 2>&1  # Debian's pre-commit
+fi
 if ! command -v pre-commit >/dev/null; then
-  fail "pre-commit is installed" "scripts/debian-packages.txt lists it: run scripts/ensure-deps.sh"
+  fail "pre-commit is installed" "scripts/debian-packages.txt lists it: run scripts/ensure-deps.sh as root"
   finish; exit
 fi
 export PRE_COMMIT_HOME="$work/pre-commit-home" HOME="$work/home"
