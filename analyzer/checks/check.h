@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,10 @@ struct CheckInfo {
   std::function<std::unique_ptr<Check>()> create;
 };
 
+// Options of one check from the configuration (`options: {check-id: {key: value}}`): a scalar
+// value is a list of one string, a list is a list of strings.
+using CheckOptions = std::map<std::string, std::vector<std::string>>;
+
 class CheckContext {
  public:
   CheckContext(const LinkedProject& project, const CheckInfo& info, std::vector<Finding>& sink)
@@ -36,14 +41,24 @@ class CheckContext {
 
   const LinkedProject& project() const { return project_; }
 
+  // The configured options of the running check for the module being checked (empty by default).
+  const CheckOptions& options() const { return options_ ? *options_ : empty_options(); }
+  // Option `key` as a list (empty when unset) or as one string (`fallback` when unset).
+  const std::vector<std::string>& option_list(const std::string& key) const;
+  std::string option(const std::string& key, const std::string& fallback = {}) const;
+  void set_options(const CheckOptions* options) { options_ = options; }
+
   // Reports a finding of the running check at `location` in `module`.
   Finding& report(const ModuleModel& module, const SourceLocation& location, std::string message,
                   std::string function = {});
 
  private:
   const LinkedProject& project_;
+  static const CheckOptions& empty_options();
+
   const CheckInfo& info_;
   std::vector<Finding>& sink_;
+  const CheckOptions* options_ = nullptr;
 };
 
 }  // namespace kmodlint

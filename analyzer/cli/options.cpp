@@ -29,12 +29,37 @@ options:
   --print-compile-command F  print the Clang command used for the file F, then exit
   --dump-facts F             print what kmodlint learnt from the file F (JSON), then exit
   --list-checks              list every check with its id, family, severity and summary
+  --explain CHECK            print the documentation of CHECK (what, why, examples, how to suppress)
   -v, --verbose              say which files were skipped and why
-  -q, --quiet                print findings only
+  -q, --quiet                print findings only (no progress, notes or summary line)
   --version                  print the version
   -h, --help                 print this help
 
-exit status: 0 no findings, 1 findings, 2 usage, configuration or parse errors.
+configuration (default: the nearest .kmodlint.yaml above each file; see docs/configuration.md):
+  --config FILE              use FILE instead of searching for .kmodlint.yaml
+  --checks GLOBS             enable/disable checks after the configuration's globs, e.g.
+                             --checks='-*,missing-module-exit' (comma-separated; '-' disables)
+  --fail-on LEVEL            exit 1 only for findings at or above LEVEL: error, warning or note
+                             (default: note, i.e. any finding)
+  --exit-zero                exit 0 even with findings (report-only runs); errors still exit 2
+  --dump-config FILE         print the merged configuration in force for FILE, then exit
+  --verify-config [FILE...]  check configuration files (default: the nearest one) and report
+                             unknown keys and check names with their line; exit 2 on errors
+
+suppressions (/* kmodlint-disable-line CHECK */ and friends; see docs/suppressions.md):
+  --no-suppressions          ignore every suppression comment
+  --report-unused-suppressions  report suppressions that silence nothing
+
+baseline and changed lines (see docs/baseline.md):
+  --baseline-create FILE     record the current findings in FILE (.json, or .yaml/.yml); exit 0
+  --baseline FILE            report only findings not recorded in FILE; list stale entries
+  --diff-base REV            report only findings on lines changed since the git revision REV
+
+fixes:
+  --fix                      apply the fix-its of findings to the source files, report the rest
+
+exit status: 0 no findings at or above --fail-on, 1 findings at or above it, 2 usage,
+configuration or parse errors.
 )";
 }
 
@@ -65,6 +90,12 @@ ColorMode parse_color(const std::string& text) {
   throw InputError("", "--color takes auto, always or never, not '" + text + "'");
 }
 
+Severity parse_fail_on(const std::string& text) {
+  Severity level;
+  if (!parse_severity(text, level)) throw InputError("", "--fail-on takes error, warning or note, not '" + text + "'");
+  return level;
+}
+
 }  // namespace
 
 Options parse_options(const std::vector<std::string>& args) {
@@ -83,6 +114,14 @@ Options parse_options(const std::vector<std::string>& args) {
       {"--color", [&](const std::string& v) { options.color = parse_color(v); }},
       {"--print-compile-command", [&](const std::string& v) { options.print_compile_command = v; }},
       {"--dump-facts", [&](const std::string& v) { options.dump_facts = v; }},
+      {"--config", [&](const std::string& v) { options.config_file = v; }},
+      {"--checks", [&](const std::string& v) { options.checks.push_back(v); }},
+      {"--fail-on", [&](const std::string& v) { options.fail_on = parse_fail_on(v); }},
+      {"--dump-config", [&](const std::string& v) { options.dump_config = v; }},
+      {"--baseline", [&](const std::string& v) { options.baseline = v; }},
+      {"--baseline-create", [&](const std::string& v) { options.baseline_create = v; }},
+      {"--diff-base", [&](const std::string& v) { options.diff_base = v; }},
+      {"--explain", [&](const std::string& v) { options.explain = v; }},
   };
   const std::map<std::string, std::function<void()>> flags = {
       {"--no-make", [&] { options.no_make = true; }},
@@ -94,6 +133,11 @@ Options parse_options(const std::vector<std::string>& args) {
       {"--version", [&] { options.show_version = true; }},
       {"-h", [&] { options.show_help = true; }},
       {"--help", [&] { options.show_help = true; }},
+      {"--verify-config", [&] { options.verify_config = true; }},
+      {"--exit-zero", [&] { options.exit_zero = true; }},
+      {"--no-suppressions", [&] { options.no_suppressions = true; }},
+      {"--report-unused-suppressions", [&] { options.report_unused_suppressions = true; }},
+      {"--fix", [&] { options.fix = true; }},
   };
   bool only_paths = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -129,6 +173,10 @@ Options parse_options(const std::vector<std::string>& args) {
     }
     setter->second(value);
   }
+  if (!options.baseline.empty() && !options.baseline_create.empty())
+    throw InputError("", "--baseline and --baseline-create cannot be used together");
+  if (options.fix && !options.baseline_create.empty())
+    throw InputError("", "--fix and --baseline-create cannot be used together");
   return options;
 }
 

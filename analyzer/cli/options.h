@@ -1,8 +1,11 @@
 // Command-line options of kmodlint.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "report/finding.h"
 
 namespace kmodlint {
 
@@ -26,6 +29,24 @@ struct Options {
   bool quiet = false;
   bool show_help = false;
   bool show_version = false;
+
+  // Configuration (docs/configuration.md)
+  std::string config_file;            // --config FILE: instead of the nearest .kmodlint.yaml
+  std::vector<std::string> checks;    // --checks GLOBS, applied after the files' globs
+  std::optional<Severity> fail_on;    // --fail-on LEVEL
+  std::string dump_config;            // --dump-config FILE
+  bool verify_config = false;         // --verify-config [FILE...]: the paths are configuration files
+  bool exit_zero = false;             // --exit-zero
+  // Suppressions (docs/suppressions.md)
+  bool no_suppressions = false;
+  bool report_unused_suppressions = false;
+  // Baseline and changed lines (docs/baseline.md)
+  std::string baseline;         // --baseline FILE
+  std::string baseline_create;  // --baseline-create FILE
+  std::string diff_base;        // --diff-base REV
+  // Help and fixes
+  std::string explain;  // --explain CHECK
+  bool fix = false;     // --fix
 };
 
 // Throws InputError("", "...") on a usage error.

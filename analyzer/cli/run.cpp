@@ -3,13 +3,23 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "checks/registry.h"
 #include "common/error.h"
+#include "config/config.h"
 #include "facts/facts_json.h"
+#include "report/baseline.h"
+#include "report/changed_lines.h"
+#include "report/fixits.h"
+#include "report/suppressions.h"
+#include "tables/yaml_table.h"
 #include "frontend/parse_units.h"
 #include "link/module_model.h"
 #include "project/discovery.h"
@@ -76,9 +86,106 @@ void print_parse_errors(const UnitFacts& unit, const std::string& base) {
             << " to reproduce with clang-19\n";
 }
 
+std::string first_path_directory(const std::string& path) {
+  std::error_code error;
+  return fs::is_directory(path, error) ? path : fs::absolute(path).parent_path().string();
+}
+
+int explain(const std::string& id) {
+  const CheckInfo* check = find_check(id);
+  if (!check) throw InputError("", "--explain: unknown check '" + id + "'; kmodlint --list-checks lists them");
+  std::string page = (fs::path(data_dir()) / "docs" / "checks" / (id + ".md")).string();
+  std::ifstream in(page);
+  if (!in) throw InputError(page, "the documentation of " + id + " is missing from this installation");
+  std::cout << in.rdbuf();
+  return 0;
+}
+
+// --verify-config [FILE...]: every problem of each file, with its line.
+int verify_config(const std::vector<std::string>& paths) {
+  std::vector<std::string> files = paths;
+  if (files.empty()) {
+    std::string found = find_config_file(".");
+    if (found.empty()) throw InputError("", "--verify-config: no " + std::string(kConfigFileName) +
+                                                " in this directory or above; name the file to check");
+    files.push_back(found);
+  }
+  bool bad = false;
+  for (const std::string& file : files) {
+    std::error_code error;
+    std::string path = fs::is_directory(file, error) ? find_config_file(file) : file;
+    if (path.empty()) throw InputError(file, "no " + std::string(kConfigFileName) + " here or above");
+    std::vector<ConfigProblem> problems;
+    parse_config_file(path, problems);
+    for (const ConfigProblem& problem : problems) std::cerr << problem.text() << "\n";
+    if (problems.empty()) std::cout << path << ": ok\n";
+    bad = bad || !problems.empty();
+  }
+  return bad ? 2 : 0;
+}
+
+// Comma-separated --checks values as globs; names that match no check are usage errors.
+std::vector<std::string> split_check_globs(const std::vector<std::string>& values) {
+  std::vector<std::string> globs;
+  for (const std::string& value : values) {
+    std::stringstream stream(value);
+    for (std::string glob; std::getline(stream, glob, ',');) {
+      glob.erase(0, glob.find_first_not_of(" \t"));
+      glob.erase(glob.find_last_not_of(" \t") + 1);
+      if (glob.empty()) continue;
+      std::string pattern = glob[0] == '-' ? glob.substr(1) : glob;
+      bool any = false;
+      for (const CheckInfo& check : all_checks()) any = any || check_glob_matches(pattern, check.id);
+      if (!any) throw InputError("", "--checks: '" + glob + "' matches no check; kmodlint --list-checks lists them");
+      globs.push_back(glob);
+    }
+  }
+  return globs;
+}
+
+// "[3/12] drivers/foo.c" on one terminal line, redrawn.
+class Progress {
+ public:
+  Progress(bool enabled, std::size_t total, std::string base) : enabled_(enabled && total > 1), total_(total), base_(std::move(base)) {}
+  void step(std::size_t index, const std::string& file) {
+    if (!enabled_) return;
+    std::string line = "[" + std::to_string(index + 1) + "/" + std::to_string(total_) + "] " + relative_path(file, base_);
+    if (line.size() > 100) line = line.substr(0, 97) + "...";
+    std::cerr << "\r\033[K" << line << std::flush;
+  }
+  void done() {
+    if (enabled_) std::cerr << "\r\033[K" << std::flush;
+  }
+
+ private:
+  bool enabled_;
+  std::size_t total_;
+  std::string base_;
+};
+
+std::string plural(std::size_t count, const std::string& word) {
+  return std::to_string(count) + " " + word + (count == 1 ? "" : "s");
+}
+
+std::string summary_line(const std::vector<Finding>& findings, std::size_t files, std::size_t modules, double seconds) {
+  std::size_t counts[3] = {0, 0, 0};
+  for (const Finding& finding : findings) ++counts[static_cast<int>(finding.severity)];
+  std::string what;
+  for (int level : {2, 1, 0}) {
+    if (!counts[level]) continue;
+    static const char* names[] = {"note", "warning", "error"};
+    what += (what.empty() ? "" : ", ") + plural(counts[level], names[level]);
+  }
+  if (what.empty()) what = "no findings";
+  char time[32];
+  std::snprintf(time, sizeof time, "%.1f s", seconds);
+  return "kmodlint: " + what + " in " + plural(files, "file") + " of " + plural(modules, "module") + " (" + time + ")";
+}
+
 }  // namespace
 
 int run(const Options& options) {
+  auto started = std::chrono::steady_clock::now();
   if (options.show_help) {
     std::cout << usage_text();
     return 0;
@@ -88,9 +195,33 @@ int run(const Options& options) {
     return 0;
   }
   if (options.list_checks) return list_checks();
+  if (!options.explain.empty()) return explain(options.explain);
+  if (options.verify_config) return verify_config(options.paths);
 
-  DiscoveryOptions discovery{options.paths, options.kernel_dir, options.compile_db, options.no_make};
+  ConfigLayer cli_layer;
+  cli_layer.checks = split_check_globs(options.checks);
+  cli_layer.fail_on = options.fail_on;
+  ConfigSet configs(options.config_file, cli_layer);
+  if (!options.dump_config.empty()) {
+    std::error_code error;
+    if (!fs::exists(options.dump_config, error)) throw InputError(options.dump_config, "no such file or directory");
+    std::cout << configs.for_path(options.dump_config).dump();
+    return 0;
+  }
+
+  // The first path's configuration decides what is global to a run.
   std::string single_file = !options.print_compile_command.empty() ? options.print_compile_command : options.dump_facts;
+  std::string first_path = !single_file.empty()    ? single_file
+                           : options.paths.empty() ? std::string(".")
+                                                   : options.paths.front();
+  std::error_code exists_error;
+  const Config& run_config = fs::exists(first_path, exists_error) ? configs.for_path(first_path) : configs.for_path(".");
+  Severity fail_on = options.fail_on ? *options.fail_on : run_config.fail_on().value_or(Severity::Note);
+  std::vector<std::string> symvers = run_config.symvers();
+  symvers.insert(symvers.end(), options.extra_symvers.begin(), options.extra_symvers.end());
+
+  DiscoveryOptions discovery{options.paths, options.kernel_dir.empty() ? run_config.kernel_dir() : options.kernel_dir,
+                             options.compile_db, options.no_make};
   if (!single_file.empty()) discovery.paths = {single_file};
   Project project = discover_project(discovery);
   if (!options.quiet)
@@ -100,12 +231,26 @@ int run(const Options& options) {
   if (!options.print_compile_command.empty()) return print_compile_command(command_for(project, single_file));
   if (!options.dump_facts.empty()) return dump_facts(command_for(project, single_file));
 
+  // A module all of whose files are excluded by the configuration is not analysed at all.
+  std::erase_if(project.modules, [&](const ModuleSpec& module) {
+    bool all_excluded = std::all_of(module.units.begin(), module.units.end(),
+                                    [&](const CompileCommand& unit) { return configs.for_file(unit.file).excluded(unit.file); });
+    if (all_excluded && options.verbose) std::cerr << "kmodlint: " << module.directory << ": " << module.name << ".ko excluded by the configuration\n";
+    return all_excluded;
+  });
+
+  ChangedLines changed;
+  if (!options.diff_base.empty()) changed = git_changed_lines(options.diff_base, first_path_directory(first_path));
+
   std::vector<CompileCommand> commands;
   for (const ModuleSpec& module : project.modules) commands.insert(commands.end(), module.units.begin(), module.units.end());
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<UnitFacts> units = frontend::parse_units(commands, jobs);
-
   std::string base = fs::current_path().string();
+  Progress progress(!options.quiet && isatty(STDERR_FILENO), commands.size(), base);
+  std::vector<UnitFacts> units =
+      frontend::parse_units(commands, jobs, [&](std::size_t index, const std::string& file) { progress.step(index, file); });
+  progress.done();
+
   ReportInput report;
   report.base_dir = base;
   for (const UnitFacts& unit : units) {
@@ -113,11 +258,85 @@ int run(const Options& options) {
     print_parse_errors(unit, base);
     report.parse_errors.insert(report.parse_errors.end(), unit.errors.begin(), unit.errors.end());
   }
-  LinkedProject linked = link_project(project, std::move(units), options.extra_symvers);
-  for (const CheckInfo& check : all_checks()) report.checks.push_back(&check);
-  report.findings = run_checks(linked, report.checks);
-  if (!project.report_only_files.empty())
-    std::erase_if(report.findings, [&](const Finding& finding) { return !project.report_only_files.count(finding.location.file); });
+  LinkedProject linked = link_project(project, std::move(units), symvers);
+
+  // Every check enabled for some file of the run runs; findings are then kept per file.
+  std::set<std::string> source_files;
+  for (const UnitFacts& unit : linked.units) {
+    source_files.insert(unit.source_file);
+    source_files.insert(unit.included_files.begin(), unit.included_files.end());
+  }
+  std::vector<const CheckInfo*> to_run;
+  for (const CheckInfo& check : all_checks()) {
+    bool enabled = std::any_of(linked.units.begin(), linked.units.end(), [&](const UnitFacts& unit) {
+      return configs.for_file(unit.source_file).check_enabled(check.id);
+    });
+    if (enabled || (linked.units.empty() && run_config.check_enabled(check.id))) to_run.push_back(&check);
+  }
+  report.checks = to_run;
+  std::vector<Finding> findings = run_checks(linked, to_run, [&](const ModuleModel& module, const CheckInfo& check) {
+    return configs.for_directory(module.spec().directory).options_of(check.id);
+  });
+
+  // Suppression comments, in every file the modules are made of.
+  std::vector<Finding> suppression_problems;
+  if (!options.no_suppressions) {
+    std::set<std::string> known;
+    for (const CheckInfo& check : all_checks()) known.insert(check.id);
+    Suppressions suppressions(known);
+    for (const std::string& file : source_files) suppressions.add_file(file);
+    for (const Finding& finding : findings) suppressions.add_file(finding.location.file);
+    std::erase_if(findings, [&](const Finding& finding) { return suppressions.suppresses(finding); });
+    std::set<std::string> ran;
+    for (const CheckInfo* check : to_run) ran.insert(check->id);
+    suppression_problems = suppressions.problems(options.report_unused_suppressions, ran);
+    std::erase_if(suppression_problems, [&](const Finding& problem) { return suppressions.suppresses(problem); });
+    findings.insert(findings.end(), suppression_problems.begin(), suppression_problems.end());
+  }
+
+  // The configuration of each finding's file: enabled checks, severities, excluded paths.
+  std::erase_if(findings, [&](Finding& finding) {
+    const Config& config = configs.for_file(finding.location.file);
+    if (!config.check_enabled(finding.check_id) || config.excluded(finding.location.file)) return true;
+    if (const CheckInfo* check = find_check(finding.check_id)) finding.severity = config.severity_of(*check);
+    return false;
+  });
+
+  if (!project.report_only_files.empty()) {
+    std::erase_if(findings, [&](const Finding& finding) { return !project.report_only_files.count(finding.location.file); });
+    for (const std::string& file : project.report_only_files)
+      if (fs::path(file).extension() != ".c" && !source_files.count(file) && !options.quiet)
+        std::cerr << "kmodlint: note: " << relative_path(file, base) << ": no linted module includes this header\n";
+  }
+  if (!options.diff_base.empty())
+    std::erase_if(findings, [&](const Finding& finding) { return !is_changed(changed, finding.location.file, finding.location.line); });
+  sort_findings(findings);
+
+  std::size_t file_count = commands.size(), module_count = project.modules.size();
+  auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+  if (!options.baseline_create.empty()) {
+    write_baseline(options.baseline_create, findings);
+    if (!options.quiet)
+      std::cerr << "kmodlint: recorded " << plural(findings.size(), "finding") << " in " << options.baseline_create << " ("
+                << plural(file_count, "file") << " of " << plural(module_count, "module") << ")\n";
+    return report.parse_errors.empty() ? 0 : 2;
+  }
+  std::vector<BaselineEntry> stale;
+  std::size_t in_baseline = 0;
+  if (!options.baseline.empty()) {
+    std::vector<BaselineEntry> entries = read_baseline(options.baseline);
+    BaselineResult result = apply_baseline(findings, entries, baseline_directory(options.baseline));
+    findings = std::move(result.new_findings);
+    stale = std::move(result.stale);
+    in_baseline = result.known;
+  }
+  if (options.fix) {
+    FixResult fixed = apply_fixits(findings);
+    findings = std::move(fixed.remaining);
+    if (!options.quiet && fixed.fixed)
+      std::cerr << "kmodlint: fixed " << plural(fixed.fixed, "finding") << " in " << plural(fixed.files.size(), "file") << "\n";
+  }
+  report.findings = findings;
 
   std::string text;
   switch (options.format) {
@@ -130,8 +349,23 @@ int run(const Options& options) {
     std::cout << text << std::flush;
   else
     write_file_atomically(options.output_file, text);
+
+  if (!options.quiet) {
+    if (!stale.empty()) {
+      std::cerr << "kmodlint: " << std::to_string(stale.size()) << (stale.size() == 1 ? " baseline entry" : " baseline entries") << " matched no finding (fixed, or the code moved "
+                << "to another function); run --baseline-create " << options.baseline << " to drop them:\n";
+      for (const BaselineEntry& entry : stale)
+        std::cerr << "kmodlint:   " << entry.file << (entry.function.empty() ? "" : " (" + entry.function + ")") << ": ["
+                  << entry.check << "] " << entry.message << "\n";
+    }
+    std::string line = summary_line(findings, file_count, module_count, seconds());
+    if (!options.baseline.empty()) line += "; " + std::to_string(in_baseline) + " more in the baseline";
+    std::cerr << line << "\n";
+  }
   if (!report.parse_errors.empty()) return 2;
-  return report.findings.empty() ? 0 : 1;
+  if (options.exit_zero) return 0;
+  bool failing = std::any_of(findings.begin(), findings.end(), [&](const Finding& finding) { return finding.severity >= fail_on; });
+  return failing ? 1 : 0;
 }
 
 }  // namespace kmodlint

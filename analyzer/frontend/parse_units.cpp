@@ -1,6 +1,7 @@
 #include "frontend/parse_units.h"
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "clang/Basic/Diagnostic.h"
@@ -90,11 +91,19 @@ UnitFacts parse_unit(const CompileCommand& command) {
   return facts;
 }
 
-std::vector<UnitFacts> parse_units(const std::vector<CompileCommand>& commands, unsigned jobs) {
+std::vector<UnitFacts> parse_units(const std::vector<CompileCommand>& commands, unsigned jobs,
+                                   const ParseProgress& progress) {
   std::vector<UnitFacts> results(commands.size());
   std::atomic<std::size_t> next{0};
+  std::mutex progress_mutex;
   auto worker = [&] {
-    for (std::size_t i = next++; i < commands.size(); i = next++) results[i] = parse_unit(commands[i]);
+    for (std::size_t i = next++; i < commands.size(); i = next++) {
+      if (progress) {
+        std::lock_guard<std::mutex> lock(progress_mutex);
+        progress(i, commands[i].file);
+      }
+      results[i] = parse_unit(commands[i]);
+    }
   };
   unsigned count = std::max(1u, std::min<unsigned>(jobs, commands.size()));
   std::vector<std::thread> threads;

@@ -1,6 +1,8 @@
 // Parses translation units with Clang, one at a time per worker, and returns their facts.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "facts/facts.h"
@@ -16,7 +18,11 @@ std::vector<std::string> clang_arguments(const CompileCommand& command);
 
 UnitFacts parse_unit(const CompileCommand& command);
 
+// Called (from worker threads, one at a time) as each unit starts: its index and the file.
+using ParseProgress = std::function<void(std::size_t index, const std::string& file)>;
+
 // Results are in the order of `commands`, whatever `jobs` is.
-std::vector<UnitFacts> parse_units(const std::vector<CompileCommand>& commands, unsigned jobs);
+std::vector<UnitFacts> parse_units(const std::vector<CompileCommand>& commands, unsigned jobs,
+                                   const ParseProgress& progress = {});
 
 }  // namespace kmodlint::frontend

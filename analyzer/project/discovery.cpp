@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "project/compile_db.h"
+#include "project/dkms_conf.h"
 #include "project/flag_translation.h"
 #include "project/kbuild_dry_run.h"
 #include "project/kbuild_file.h"
@@ -54,6 +55,7 @@ class Discoverer {
   Project run() {
     std::vector<std::string> paths = options_.paths.empty() ? std::vector<std::string>{"."} : options_.paths;
     std::vector<std::string> named_files;
+    std::vector<std::string> named_headers;
     std::vector<std::string> walked_files;
     for (const std::string& given : paths) {
       std::error_code error;
@@ -65,9 +67,17 @@ class Discoverer {
         walk(path, walked_files);
         if (walked_files.size() == before)
           throw InputError(given, "no C source files here; give a module directory or a .c file");
+      } else if (fs::path(path).extension() == ".h") {
+        // A header (e.g. staged for a commit): lint the modules around it, report in it only.
+        check_readable(path);
+        named_headers.push_back(path);
+        if (!add_module_root_for(fs::path(path).parent_path().string())) {
+          std::vector<std::string> ignored;
+          walk(enclosing_repository(fs::path(path).parent_path().string()), ignored);
+        }
       } else {
         if (fs::path(path).extension() != ".c")
-          throw InputError(given, "not a C source file; give a module directory or a .c file");
+          throw InputError(given, "not a C source file; give a module directory, a .c file or a .h file");
         check_readable(path);
         named_files.push_back(path);
         add_module_root_for(fs::path(path).parent_path().string());
@@ -87,15 +97,20 @@ class Discoverer {
     }
     place_loose_files(walked_files, false);
     place_loose_files(named_files, true);
-    if (!named_files.empty() && walked_files.empty())
+    if ((!named_files.empty() || !named_headers.empty()) && walked_files.empty()) {
       project_.report_only_files.insert(named_files.begin(), named_files.end());
+      project_.report_only_files.insert(named_headers.begin(), named_headers.end());
+    }
+    check_dkms_modules();
     return std::move(project_);
   }
 
  private:
   void walk(const std::string& dir, std::vector<std::string>& files) {
     std::error_code error;
+    if (!walked_dirs_.insert(dir).second) return;
     if (names_objects(dir)) module_roots_.push_back(dir);
+    read_dkms_conf(dir);
     std::vector<fs::path> entries;
     for (const auto& entry : fs::directory_iterator(dir, error)) entries.push_back(entry.path());
     std::sort(entries.begin(), entries.end());
@@ -111,14 +126,56 @@ class Discoverer {
   }
 
   // A file given by name belongs to the module whose Kbuild file is in its directory or above.
-  void add_module_root_for(std::string dir) {
+  bool add_module_root_for(std::string dir) {
     while (!dir.empty() && dir != "/") {
+      read_dkms_conf(dir);
       if (names_objects(dir)) {
         module_roots_.push_back(dir);
-        return;
+        return true;
       }
-      if (fs::exists(fs::path(dir) / ".git")) return;
+      if (fs::exists(fs::path(dir) / ".git")) return false;
       dir = fs::path(dir).parent_path().string();
+    }
+    return false;
+  }
+
+  // The git work tree holding `dir` (a header's modules are looked for there), else `dir`.
+  static std::string enclosing_repository(const std::string& dir) {
+    for (fs::path at = dir; !at.empty() && at != at.parent_path(); at = at.parent_path())
+      if (fs::exists(at / ".git")) return at.string();
+    return dir;
+  }
+
+  // dkms.conf: BUILT_MODULE_LOCATION[i] is where module BUILT_MODULE_NAME[i] is built (default:
+  // the dkms.conf directory); MAKE[0]'s "-C DIR" or "M=DIR", when literal, is a module directory too.
+  void read_dkms_conf(const std::string& dir) {
+    std::string conf = (fs::path(dir) / "dkms.conf").string();
+    std::error_code error;
+    if (!fs::is_regular_file(conf, error) || !dkms_read_.insert(conf).second) return;
+    DkmsConf parsed = parse_dkms_conf(conf);
+    std::set<std::string> locations;
+    for (std::size_t i = 0; i < parsed.module_names.size(); ++i) {
+      std::string location = i < parsed.module_locations.size() ? parsed.module_locations[i] : "";
+      std::string module_dir = canonical((fs::path(dir) / location).string());
+      dkms_modules_.push_back({conf, parsed.module_names[i], module_dir});
+      locations.insert(module_dir);
+    }
+    for (const std::string& make_dir : parsed.make_dirs) locations.insert(canonical((fs::path(dir) / make_dir).string()));
+    for (const std::string& location : locations)
+      if (fs::is_directory(location, error) && !kbuild_file_in(location).empty() &&
+          std::find(module_roots_.begin(), module_roots_.end(), location) == module_roots_.end())
+        module_roots_.push_back(location);
+  }
+
+  // Says when a module dkms.conf names is not one discovery found (a wrong BUILT_MODULE_LOCATION).
+  void check_dkms_modules() {
+    for (const DkmsModule& expected : dkms_modules_) {
+      bool found = std::any_of(project_.modules.begin(), project_.modules.end(), [&](const ModuleSpec& module) {
+        return module.name == expected.name;
+      });
+      if (!found)
+        project_.remarks.push_back(expected.conf + ": BUILT_MODULE_NAME " + expected.name + " is not a module that " +
+                                   expected.directory + "'s Kbuild file builds; check BUILT_MODULE_LOCATION");
     }
   }
 
@@ -243,8 +300,15 @@ class Discoverer {
     }
   }
 
+  struct DkmsModule {
+    std::string conf, name, directory;
+  };
+
   const DiscoveryOptions& options_;
   Project project_;
+  std::set<std::string> walked_dirs_;
+  std::set<std::string> dkms_read_;
+  std::vector<DkmsModule> dkms_modules_;
   std::vector<std::string> module_roots_;
   std::set<std::string> covered_dirs_;
   std::set<std::string> claimed_;

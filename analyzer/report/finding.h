@@ -18,6 +18,17 @@ struct FindingNote {
   std::string message;
 };
 
+// A mechanical fix: replace columns [column, end_column) of `line` in `file` with `text`
+// (end_column == column: insert). Columns are 1-based byte offsets; `text` may hold newlines.
+struct FixIt {
+  std::string file;  // absolute path
+  unsigned line = 0;
+  unsigned column = 0;
+  unsigned end_column = 0;
+  std::string text;
+  std::string description;  // e.g. "insert MODULE_LICENSE(\"GPL\");"
+};
+
 struct Finding {
   std::string check_id;
   Severity severity = Severity::Warning;
@@ -26,6 +37,7 @@ struct Finding {
   std::vector<FindingNote> notes;
   std::string function;  // enclosing function, "" at file scope
   std::string module;    // foo for foo.ko
+  std::vector<FixIt> fixits;  // applied together by --fix; empty when no fix is mechanical
 };
 
 // Orders findings by file, line, column, check id and message, so output is stable whatever -j is.

@@ -30,6 +30,15 @@ std::string format_json(const ReportInput& input) {
     object["function"] = finding.function;
     object["module"] = finding.module;
     object["notes"] = std::move(notes);
+    llvm::json::Array fixits;
+    for (const FixIt& fix : finding.fixits)
+      fixits.push_back(llvm::json::Object{{"file", relative_path(fix.file, input.base_dir)},
+                                          {"line", static_cast<int64_t>(fix.line)},
+                                          {"column", static_cast<int64_t>(fix.column)},
+                                          {"end_column", static_cast<int64_t>(fix.end_column)},
+                                          {"text", fix.text},
+                                          {"description", fix.description}});
+    object["fixits"] = std::move(fixits);
     findings.push_back(std::move(object));
   }
   llvm::json::Array errors;

@@ -40,6 +40,21 @@ llvm::json::Object physical_location(const SourceLocation& location, const std::
       {"physicalLocation", llvm::json::Object{{"artifactLocation", std::move(artifact)}, {"region", std::move(region)}}}};
 }
 
+// "missing-module-exit" -> "MissingModuleExit": SARIF wants a readable name distinct from the id.
+std::string rule_name(const std::string& id) {
+  std::string name;
+  bool upper = true;
+  for (char c : id) {
+    if (c == '-' || c == '_') {
+      upper = true;
+      continue;
+    }
+    name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return name;
+}
+
 }  // namespace
 
 std::string format_sarif(const ReportInput& input) {
@@ -49,7 +64,7 @@ std::string format_sarif(const ReportInput& input) {
     rule_index[check->id] = static_cast<int64_t>(rules.size());
     rules.push_back(llvm::json::Object{
         {"id", check->id},
-        {"name", check->id},
+        {"name", rule_name(check->id)},
         {"shortDescription", llvm::json::Object{{"text", check->summary}}},
         {"fullDescription", llvm::json::Object{{"text", check->summary}}},
         {"help", llvm::json::Object{{"text", "See docs/checks/" + check->id + ".md or run kmodlint --explain " + check->id}}},
@@ -77,6 +92,29 @@ std::string format_sarif(const ReportInput& input) {
       related.push_back(std::move(location));
     }
     if (!related.empty()) result["relatedLocations"] = std::move(related);
+    if (!finding.fixits.empty()) {
+      // One SARIF fix per finding: all its fix-its are applied together (kmodlint --fix).
+      std::map<std::string, llvm::json::Array> by_file;
+      std::string description;
+      for (const FixIt& fix : finding.fixits) {
+        if (description.empty()) description = fix.description;
+        by_file[fix.file].push_back(llvm::json::Object{
+            {"deletedRegion", llvm::json::Object{{"startLine", static_cast<int64_t>(fix.line)},
+                                                 {"startColumn", static_cast<int64_t>(fix.column)},
+                                                 {"endColumn", static_cast<int64_t>(fix.end_column)}}},
+            {"insertedContent", llvm::json::Object{{"text", fix.text}}}});
+      }
+      llvm::json::Array changes;
+      for (auto& [file, replacements] : by_file) {
+        llvm::json::Object artifact = std::move(*physical_location({file, 1, 0}, input.base_dir)
+                                                     .getObject("physicalLocation")
+                                                     ->getObject("artifactLocation"));
+        changes.push_back(llvm::json::Object{{"artifactLocation", std::move(artifact)}, {"replacements", std::move(replacements)}});
+      }
+      llvm::json::Object fix{{"artifactChanges", std::move(changes)}};
+      if (!description.empty()) fix["description"] = llvm::json::Object{{"text", description}};
+      result["fixes"] = llvm::json::Array{std::move(fix)};
+    }
     results.push_back(std::move(result));
   }
   llvm::json::Array notifications;

@@ -17,6 +17,14 @@ const char* severity_color(Severity severity) {
   return "";
 }
 
+std::string describe(const FixIt& fix) {
+  if (!fix.description.empty()) return fix.description;
+  std::string where = "line " + std::to_string(fix.line) + ", column " + std::to_string(fix.column);
+  if (fix.column == fix.end_column) return "insert '" + fix.text + "' at " + where;
+  return "replace columns " + std::to_string(fix.column) + "-" + std::to_string(fix.end_column - 1) + " of line " +
+         std::to_string(fix.line) + " with '" + fix.text + "'";
+}
+
 class TextWriter {
  public:
   TextWriter(const ReportInput& input, const TextStyle& style) : input_(input), style_(style) {}
@@ -25,6 +33,7 @@ class TextWriter {
     for (const Finding& finding : input_.findings) {
       line(finding.location, finding.severity, finding.message + " [" + finding.check_id + "]");
       for (const FindingNote& note : finding.notes) line(note.location, Severity::Note, note.message);
+      for (const FixIt& fix : finding.fixits) out_ += "  fix-it (kmodlint --fix): " + describe(fix) + "\n";
     }
     return out_;
   }

@@ -28,3 +28,20 @@ TEST(Options, UsageErrorsSayWhatToDo) {
   EXPECT_EQ(message({"--format", "xml"}), "--format takes text, json, sarif or github, not 'xml'");
   EXPECT_EQ(message({"--kdir"}), "option '--kdir' needs a value; see kmodlint --help");
 }
+
+TEST(Options, WorkflowOptions) {
+  Options options = parse_options({"--checks=-*,missing-module-exit", "--checks", "suppression-problem", "--fail-on",
+                                   "warning", "--baseline", "b.json", "--diff-base", "origin/main", "--exit-zero",
+                                   "--no-suppressions", "--report-unused-suppressions", "--fix", "--config", "k.yaml"});
+  EXPECT_EQ(options.checks, (std::vector<std::string>{"-*,missing-module-exit", "suppression-problem"}));
+  EXPECT_EQ(options.fail_on, Severity::Warning);
+  EXPECT_EQ(options.baseline, "b.json");
+  EXPECT_EQ(options.diff_base, "origin/main");
+  EXPECT_TRUE(options.exit_zero && options.no_suppressions && options.report_unused_suppressions && options.fix);
+  EXPECT_EQ(options.config_file, "k.yaml");
+  Options verify = parse_options({"--verify-config", "a/.kmodlint.yaml"});
+  EXPECT_TRUE(verify.verify_config);
+  EXPECT_EQ(verify.paths, (std::vector<std::string>{"a/.kmodlint.yaml"}));
+  EXPECT_THROW(parse_options({"--fail-on", "fatal"}), InputError);
+  EXPECT_THROW(parse_options({"--baseline", "a", "--baseline-create", "b"}), InputError);
+}

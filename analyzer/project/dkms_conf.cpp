@@ -1,0 +1,116 @@
+#include "project/dkms_conf.h"
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "project/shell_words.h"
+
+namespace kmodlint {
+
+namespace {
+
+// $NAME and ${NAME} from `vars`; unknown variables stay as written.
+std::string expand(const std::string& text, const std::map<std::string, std::string>& vars) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '$' || i + 1 >= text.size()) {
+      out += text[i];
+      continue;
+    }
+    std::size_t start = i + 1, end;
+    bool braced = text[start] == '{';
+    if (braced) {
+      end = text.find('}', start);
+      if (end == std::string::npos) {
+        out += text.substr(i);
+        break;
+      }
+      ++start;
+    } else {
+      end = start;
+      while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
+    }
+    std::string name = text.substr(start, end - start);
+    auto found = vars.find(name);
+    if (found != vars.end()) out += found->second;
+    else out += text.substr(i, end - i + (braced ? 1 : 0));
+    i = braced ? end : end - 1;
+  }
+  return out;
+}
+
+// "${dkms_tree}/foo/1.0/build/src" -> "src"; "src" -> "src"; anything else with a '$' -> "".
+std::string source_relative(const std::string& dir) {
+  std::string path = dir;
+  if (path.find("dkms_tree") != std::string::npos) {
+    std::size_t build = path.find("/build");
+    if (build == std::string::npos) return "";
+    path = path.substr(build + 6);
+    if (!path.empty() && path[0] == '/') path.erase(0, 1);
+    if (path.empty()) path = ".";
+  }
+  if (path.find('$') != std::string::npos || path.empty() || path[0] == '/') return "";
+  return path;
+}
+
+void put(std::vector<std::string>& list, std::size_t index, const std::string& value) {
+  if (list.size() <= index) list.resize(index + 1);
+  list[index] = value;
+}
+
+}  // namespace
+
+DkmsConf parse_dkms_conf_text(const std::string& text) {
+  DkmsConf conf;
+  std::map<std::string, std::string> vars;
+  std::vector<std::string> makes;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::size_t start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == '#') continue;
+    std::size_t equals = line.find('=', start);
+    if (equals == std::string::npos) continue;
+    std::string name = line.substr(start, equals - start);
+    std::size_t index = 0;
+    if (std::size_t bracket = name.find('['); bracket != std::string::npos) {
+      try {
+        index = std::stoul(name.substr(bracket + 1));
+      } catch (const std::exception&) {
+        continue;
+      }
+      name.erase(bracket);
+    }
+    if (name.empty() || name.find_first_of(" \t") != std::string::npos) continue;
+    std::vector<std::string> words = split_shell_words(line.substr(equals + 1));
+    std::string value = expand(words.empty() ? "" : words.front(), vars);
+    vars[name] = value;
+    if (name == "BUILT_MODULE_NAME") put(conf.module_names, index, value);
+    else if (name == "BUILT_MODULE_LOCATION") put(conf.module_locations, index, source_relative(value));
+    else if (name == "MAKE") put(makes, index, value);
+  }
+  for (const std::string& make : makes) {
+    std::vector<std::string> words = split_shell_words(make);
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      std::string dir;
+      if (words[i] == "-C" && i + 1 < words.size()) dir = words[i + 1];
+      else if (words[i].rfind("-C", 0) == 0 && words[i].size() > 2) dir = words[i].substr(2);
+      else if (words[i].rfind("M=", 0) == 0) dir = words[i].substr(2);
+      else continue;
+      if (std::string relative = source_relative(dir); !relative.empty()) conf.make_dirs.push_back(relative);
+    }
+  }
+  for (std::string& name : conf.module_names)
+    if (name.size() > 3 && name.compare(name.size() - 3, 3, ".ko") == 0) name.erase(name.size() - 3);
+  return conf;
+}
+
+DkmsConf parse_dkms_conf(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return {};
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return parse_dkms_conf_text(buffer.str());
+}
+
+}  // namespace kmodlint

@@ -1,0 +1,21 @@
+// dkms.conf of a module packaged for DKMS: where its modules are built.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kmodlint {
+
+struct DkmsConf {
+  std::vector<std::string> module_names;      // BUILT_MODULE_NAME[i]
+  std::vector<std::string> module_locations;  // BUILT_MODULE_LOCATION[i], relative ("" = the dkms.conf directory)
+  std::vector<std::string> make_dirs;         // literal "-C DIR" / "M=DIR" of MAKE[i], relative
+};
+
+// Reads the shell assignments of dkms.conf (NAME="value", NAME[i]="value"), expanding variables
+// set earlier in the file; DKMS's own build tree ${dkms_tree}/$PACKAGE_NAME/$PACKAGE_VERSION/build
+// is the dkms.conf directory. Missing file: empty result.
+DkmsConf parse_dkms_conf(const std::string& path);
+DkmsConf parse_dkms_conf_text(const std::string& text);
+
+}  // namespace kmodlint

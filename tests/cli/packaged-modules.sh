@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# A module packaged for DKMS: dkms.conf's BUILT_MODULE_LOCATION and MAKE locate its module
+# directories (also when the Makefile there hides obj-m from a literal reading), and a
+# BUILT_MODULE_NAME no Kbuild file builds is pointed out.
+set -u
+kmodlint=$1
+source "$(dirname "$0")/lib.sh"
+fixtures="$(cd "$(dirname "$0")/../.." && pwd)/fixtures"
+run() { "$kmodlint" --color never "$@" >"$work/out" 2>"$work/err"; status=$?; }
+
+pkg="$work/hello-dkms"
+mkdir -p "$pkg/src"
+cp "$fixtures/missing-module-exit/init-without-exit/noexit.c" "$pkg/src/hello.c"
+# The module's Makefile takes obj-m from an included file: a literal reading of it sees no
+# objects, only make (the dry run) knows; dkms.conf says the module is built there.
+printf 'include $(dir $(lastword $(MAKEFILE_LIST)))objects.mk\n' > "$pkg/src/Makefile"
+printf 'obj-m := hello.o\n' > "$pkg/src/objects.mk"
+
+cat > "$pkg/dkms.conf" <<'EOC'
+PACKAGE_NAME="hello"
+PACKAGE_VERSION="1.0"
+BUILT_MODULE_NAME[0]="$PACKAGE_NAME"
+BUILT_MODULE_LOCATION[0]="src/"
+DEST_MODULE_LOCATION[0]="/updates/dkms"
+MAKE[0]="make -C ${kernel_source_dir} M=${dkms_tree}/${PACKAGE_NAME}/${PACKAGE_VERSION}/build/src modules"
+CLEAN="make -C ${kernel_source_dir} M=${dkms_tree}/${PACKAGE_NAME}/${PACKAGE_VERSION}/build/src clean"
+AUTOINSTALL="yes"
+EOC
+mv "$pkg/dkms.conf" "$pkg/dkms.conf.off"
+run "$pkg"
+if grep -q "hello.c: no Kbuild file builds it; linted as the single-file module" "$work/err"; then pass "without dkms.conf: not recognised (control)"
+else fail "without dkms.conf (control)" "$(cat "$work/err")"; fi
+mv "$pkg/dkms.conf.off" "$pkg/dkms.conf"
+run "$pkg"
+if [ $status -eq 1 ] && grep -q "src/hello.c:11:1: warning: module 'hello' can never be unloaded" "$work/out" &&
+   ! grep -q "single-file module" "$work/err"
+then pass "dkms.conf locates the module built in src/"; else fail "dkms.conf locates the module" "exit $status" "$(cat "$work/out" "$work/err")"; fi
+
+sed -i 's/BUILT_MODULE_NAME\[0\]="$PACKAGE_NAME"/BUILT_MODULE_NAME[0]="hellp"/' "$pkg/dkms.conf"
+run "$pkg"
+if grep -q "dkms.conf: BUILT_MODULE_NAME hellp is not a module that .*src's Kbuild file builds" "$work/err"
+then pass "a BUILT_MODULE_NAME no Kbuild file builds is pointed out"; else fail "wrong BUILT_MODULE_NAME" "$(cat "$work/err")"; fi
+finish

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# A run ends with a summary line on stderr; -q prints findings only; on a terminal, progress
+# lines [i/N] are drawn on stderr (never on stdout, never off a terminal).
+set -u
+kmodlint=$1
+source "$(dirname "$0")/lib.sh"
+fixtures="$(cd "$(dirname "$0")/../.." && pwd)/fixtures"
+mkdir -p "$work/repo"
+cp -r "$fixtures/missing-module-exit/init-without-exit" "$work/repo/noexit"
+cp -r "$fixtures/missing-module-license/no-license" "$work/repo/unlicensed"
+make_module "$work/repo/tidy" tidy
+cd "$work/repo"
+
+"$kmodlint" --color never . >"$work/out" 2>"$work/err"; status=$?
+if [ $status -eq 1 ] && grep -qE '^kmodlint: 1 error, 1 warning in 3 files of 3 modules \([0-9.]+ s\)$' "$work/err" &&
+   ! grep -q "^kmodlint: " "$work/out"
+then pass "summary line on stderr"; else fail "summary line" "$(cat "$work/err")"; fi
+"$kmodlint" --color never tidy >"$work/out" 2>"$work/err"
+if grep -qE '^kmodlint: no findings in 1 file of 1 module' "$work/err"; then pass "summary of a clean run"
+else fail "summary of a clean run" "$(cat "$work/err")"; fi
+"$kmodlint" -q --color never . >"$work/out" 2>"$work/err"
+if [ ! -s "$work/err" ] && [ "$(grep -c '^\S*:[0-9]*:[0-9]*: ' "$work/out")" -eq 2 ]; then pass "-q prints findings only"
+else fail "-q" "$(cat "$work/err")"; fi
+if ! grep -q '\[[0-9]*/[0-9]*\]' "$work/err"; then pass "no progress off a terminal"; else fail "no progress off a terminal"; fi
+
+# On a terminal (script(1) gives the run a pseudo-terminal): progress on stderr.
+if command -v script >/dev/null; then
+  script -qec "'$kmodlint' --color never -j1 . >'$work/tty-out'" "$work/typescript" >/dev/null 2>&1
+  if grep -q '\[1/3\] ' "$work/typescript" && grep -q '\[3/3\] ' "$work/typescript" && ! grep -q '\[1/3\]' "$work/tty-out"
+  then pass "progress [i/N] on a terminal's stderr"; else fail "progress on a terminal" "$(cat -v "$work/typescript" | head -5)"; fi
+fi
+finish
