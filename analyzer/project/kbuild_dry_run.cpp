@@ -46,7 +46,9 @@ void parse_command(const ShellCommand& command, const std::string& directory, Dr
     compiles = compiles || word == "-c";
   }
   if (!compiles || !ends_with(words.back(), ".c")) return;
-  out.compiles.push_back({absolute(words.back(), directory), directory, words});
+  DryRunCompile compile{absolute(words.back(), directory), directory, words};
+  compile.words.back() = compile.source_file;
+  out.compiles.push_back(std::move(compile));
 }
 
 // printf '%s\n' a.o b.o | awk '...print("DIR/"$0)...' > DIR/foo.mod
