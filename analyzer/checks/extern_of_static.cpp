@@ -6,8 +6,12 @@ namespace kmodlint {
 
 void ExternOfStaticCheck::check_module(const ModuleModel& module, CheckContext& ctx) {
   const ProjectSymbols& symbols = project_symbols(ctx.project());
+  // A declaration nobody uses links to nothing: a header shared by several modules may declare
+  // functions only some of them define (or may use).
+  std::set<std::string> used = externs::referenced_names(module);
   for (const externs::ModuleExternDecl& item : externs::extern_decls(module)) {
     const ExternDecl& decl = *item.decl;
+    if (!used.count(decl.name)) continue;
     if (symbols.resolve(module, decl.name).kind != SymbolResolution::Kind::Undefined) continue;
     const SymbolDefinition* hidden = nullptr;
     for (const SymbolDefinition& definition : symbols.definitions(decl.name)) {

@@ -6,8 +6,12 @@ namespace kmodlint {
 
 void ExternTypeMismatchCheck::check_module(const ModuleModel& module, CheckContext& ctx) {
   const ProjectSymbols& symbols = project_symbols(ctx.project());
+  // A declaration nobody uses links to nothing: a header shared by several modules may declare
+  // functions only some of them define (or may use).
+  std::set<std::string> used = externs::referenced_names(module);
   for (const externs::ModuleExternDecl& item : externs::extern_decls(module)) {
     const ExternDecl& decl = *item.decl;
+    if (!used.count(decl.name)) continue;
     const SymbolDefinition* definition = symbols.module_definition(module, decl.name);
     if (!definition) {
       SymbolResolution resolution = symbols.resolve(module, decl.name);

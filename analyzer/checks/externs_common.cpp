@@ -14,6 +14,13 @@ std::vector<ModuleReference> first_references(const ModuleModel& module) {
   return result;
 }
 
+std::set<std::string> referenced_names(const ModuleModel& module) {
+  std::set<std::string> names;
+  for (const UnitFacts* unit : module.units())
+    for (const SymbolReference& reference : unit->external_references) names.insert(reference.name);
+  return names;
+}
+
 std::vector<ModuleExternDecl> extern_decls(const ModuleModel& module) {
   std::vector<ModuleExternDecl> result;
   std::set<SourceLocation> seen;

@@ -18,6 +18,9 @@ struct ModuleReference {
 // The first reference of each symbol the module's units use without defining, in unit order.
 std::vector<ModuleReference> first_references(const ModuleModel& module);
 
+// Names of the symbols the module's units use without defining them.
+std::set<std::string> referenced_names(const ModuleModel& module);
+
 struct ModuleExternDecl {
   const UnitFacts* unit = nullptr;
   const ExternDecl* decl = nullptr;

@@ -8,6 +8,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/Builtins.h"
 #include "clang/Basic/SourceManager.h"
 #include "frontend/function_extractor.h"
 #include "frontend/value_summary.h"
@@ -36,6 +37,24 @@ std::optional<bool> constant_condition(const Expr* condition, const ASTContext& 
   return result.Val.getInt().getBoolValue();
 }
 
+// For `if (__builtin_constant_p(x)) A else B` that Clang cannot fold: which branch is the one
+// compiled only when GCC proves x constant after inlining (true: A, false: B of a negated test).
+// The kernel's constant-only paths (udelay()'s __bad_udelay(), ndelay()'s __bad_ndelay()) name
+// link-time assertions that exist in no kernel, so references there are not symbols.
+std::optional<bool> constant_only_branch(const Expr* condition) {
+  if (!condition) return std::nullopt;
+  bool negated = false;
+  condition = condition->IgnoreParenImpCasts();
+  while (const auto* unary = dyn_cast<UnaryOperator>(condition)) {
+    if (unary->getOpcode() != UO_LNot) return std::nullopt;
+    negated = !negated;
+    condition = unary->getSubExpr()->IgnoreParenImpCasts();
+  }
+  const auto* call = dyn_cast<CallExpr>(condition);
+  if (!call || call->getBuiltinCallee() != Builtin::BI__builtin_constant_p) return std::nullopt;
+  return !negated;
+}
+
 bool ends_switch_path(const Stmt* statement) {
   while (const auto* label = dyn_cast_or_null<SwitchCase>(statement)) statement = label->getSubStmt();
   return isa_and_nonnull<BreakStmt>(statement) || isa_and_nonnull<ReturnStmt>(statement);
@@ -43,8 +62,9 @@ bool ends_switch_path(const Stmt* statement) {
 
 // Collects references to symbols the unit declares but does not define. Like the compiler, it
 // skips branches that constant folding removes (`if (0)`, a switch on sizeof() in get_user(),
-// __builtin_choose_expr), and functions declared with __attribute__((error)) — the kernel's
-// compile-time assertions, which are referenced only from such branches.
+// __builtin_choose_expr), the constant-only branch of a __builtin_constant_p() test, and
+// functions declared with __attribute__((error)) — the kernel's compile-time assertions, which
+// are referenced only from such branches.
 class ReferenceCollector : public RecursiveASTVisitor<ReferenceCollector> {
  public:
   ReferenceCollector(const ValueSummarizer& summarizer, ASTContext& context,
@@ -59,13 +79,23 @@ class ReferenceCollector : public RecursiveASTVisitor<ReferenceCollector> {
   bool TraverseIfStmt(IfStmt* statement) {
     if (statement->getConditionVariable() || statement->getInit()) return RecursiveASTVisitor::TraverseIfStmt(statement);
     std::optional<bool> value = constant_condition(statement->getCond(), context_);
-    if (!value) return RecursiveASTVisitor::TraverseIfStmt(statement);
+    if (!value) {
+      std::optional<bool> constant_only = constant_only_branch(statement->getCond());
+      if (!constant_only) return RecursiveASTVisitor::TraverseIfStmt(statement);
+      if (!TraverseStmt(statement->getCond())) return false;
+      return TraverseStmt(*constant_only ? statement->getElse() : statement->getThen());
+    }
     return TraverseStmt(*value ? statement->getThen() : statement->getElse());
   }
 
   bool TraverseConditionalOperator(ConditionalOperator* expr) {
     std::optional<bool> value = constant_condition(expr->getCond(), context_);
-    if (!value) return RecursiveASTVisitor::TraverseConditionalOperator(expr);
+    if (!value) {
+      std::optional<bool> constant_only = constant_only_branch(expr->getCond());
+      if (!constant_only) return RecursiveASTVisitor::TraverseConditionalOperator(expr);
+      if (!TraverseStmt(expr->getCond())) return false;
+      return TraverseStmt(*constant_only ? expr->getFalseExpr() : expr->getTrueExpr());
+    }
     return TraverseStmt(*value ? expr->getTrueExpr() : expr->getFalseExpr());
   }
 

@@ -168,10 +168,27 @@ TEST(ExternTypeMismatch, ComparesWithTheDefinitionInAnotherFile) {
   a.globals.push_back(count);
   b.extern_decls.push_back({"count", false, "long", {"/m/b.c", 4, 13}, true, "", false});
   b.extern_decls.push_back({"count2", false, "long", {"/m/b.c", 5, 13}, true, "", false});
+  b.external_references = {reference("count", 9, false), reference("count2", 10, false)};
   FakeProject run({{"m", {a, b}}});
   auto findings = run.run("extern-type-mismatch");
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].location.line, 4u);
   auto in_source = run.run("extern-in-source");
   EXPECT_EQ(in_source.size(), 2u);
+}
+
+TEST(ExternOfStatic, UnusedHeaderDeclarationsAreNoProblem) {
+  // mei-me.ko includes mei_dev.h, which declares functions only mei.ko defines (unexported):
+  // harmless as long as mei-me.ko does not use them.
+  UnitFacts core = unit("/mei/client.c"), me = unit("/mei/pci-me.c");
+  FunctionFacts helper;
+  helper.name = "mei_cl_link";
+  core.functions.push_back(helper);
+  me.module_header_decls.push_back({"mei_cl_link", true, "int (void)", {"/mei/client.h", 131, 5}, false, "/mei/client.h", false});
+  FakeProject unused({{"mei", {core}}, {"mei-me", {me}}});
+  EXPECT_TRUE(unused.run("extern-of-static").empty());
+
+  me.external_references = {reference("mei_cl_link", 40)};
+  FakeProject used({{"mei", {core}}, {"mei-me", {me}}});
+  EXPECT_EQ(used.run("extern-of-static").size(), 1u);
 }
