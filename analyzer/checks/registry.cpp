@@ -1,7 +1,14 @@
 #include "checks/registry.h"
 
+#include "checks/extern_in_source.h"
+#include "checks/extern_of_static.h"
+#include "checks/extern_type_mismatch.h"
+#include "checks/gpl_only_symbol.h"
+#include "checks/invalid_export.h"
 #include "checks/missing_module_exit.h"
 #include "checks/missing_module_license.h"
+#include "checks/namespace_not_imported.h"
+#include "checks/undefined_symbol.h"
 
 namespace kmodlint {
 
@@ -57,6 +64,27 @@ const std::vector<CheckInfo>& all_checks() {
       {"missing-module-license", "module", Severity::Error,
        "the module has no MODULE_LICENSE, or one the kernel does not know; modpost rejects it", true,
        factory<MissingModuleLicenseCheck>()},
+      {"undefined-symbol", "externs", Severity::Error,
+       "a function or variable the module uses that nothing it can link against defines; modpost and insmod reject it",
+       true, factory<UndefinedSymbolCheck>()},
+      {"extern-of-static", "externs", Severity::Error,
+       "an extern declaration whose only definition, in another file or module, is static or not exported", true,
+       factory<ExternOfStaticCheck>()},
+      {"extern-type-mismatch", "externs", Severity::Error,
+       "an extern declaration whose type differs from the definition in another file: memory corruption at run time",
+       true, factory<ExternTypeMismatchCheck>()},
+      {"extern-in-source", "externs", Severity::Warning,
+       "an extern declaration or prototype of something defined elsewhere, written in a .c file instead of a header",
+       true, factory<ExternInSourceCheck>()},
+      {"gpl-only-symbol", "externs", Severity::Error,
+       "an EXPORT_SYMBOL_GPL symbol used by a module whose MODULE_LICENSE is not GPL-compatible", true,
+       factory<GplOnlySymbolCheck>()},
+      {"invalid-export", "externs", Severity::Error,
+       "EXPORT_SYMBOL of a static or __init/__exit symbol, of one not defined in that file, or exported twice", true,
+       factory<InvalidExportCheck>()},
+      {"namespace-not-imported", "externs", Severity::Error,
+       "a symbol exported into a namespace used without MODULE_IMPORT_NS of that namespace", true,
+       factory<NamespaceNotImportedCheck>()},
       {kSuppressionProblem, "meta", Severity::Warning,
        "a kmodlint-disable comment names an unknown check, is unmatched, or (with "
        "--report-unused-suppressions) silences nothing",

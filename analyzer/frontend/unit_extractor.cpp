@@ -1,11 +1,14 @@
 #include "frontend/unit_extractor.h"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/Builtins.h"
 #include "clang/Basic/SourceManager.h"
 #include "frontend/function_extractor.h"
 #include "frontend/value_summary.h"
@@ -25,22 +28,139 @@ bool starts_with_any(const std::string& path, const std::vector<std::string>& pr
   return false;
 }
 
-// Collects references to symbols the unit declares but does not define.
+// The value of a condition the compiler folds, if it does: code under a false constant
+// condition is dropped before the object file exists, so its references are no symbols.
+std::optional<bool> constant_condition(const Expr* condition, const ASTContext& context) {
+  if (!condition || condition->isValueDependent()) return std::nullopt;
+  Expr::EvalResult result;
+  if (!condition->EvaluateAsInt(result, context, Expr::SE_NoSideEffects)) return std::nullopt;
+  return result.Val.getInt().getBoolValue();
+}
+
+// For `if (__builtin_constant_p(x)) A else B` that Clang cannot fold: which branch is the one
+// compiled only when GCC proves x constant after inlining (true: A, false: B of a negated test).
+// The kernel's constant-only paths (udelay()'s __bad_udelay(), ndelay()'s __bad_ndelay()) name
+// link-time assertions that exist in no kernel, so references there are not symbols.
+std::optional<bool> constant_only_branch(const Expr* condition) {
+  if (!condition) return std::nullopt;
+  bool negated = false;
+  condition = condition->IgnoreParenImpCasts();
+  while (const auto* unary = dyn_cast<UnaryOperator>(condition)) {
+    if (unary->getOpcode() != UO_LNot) return std::nullopt;
+    negated = !negated;
+    condition = unary->getSubExpr()->IgnoreParenImpCasts();
+  }
+  const auto* call = dyn_cast<CallExpr>(condition);
+  if (!call || call->getBuiltinCallee() != Builtin::BI__builtin_constant_p) return std::nullopt;
+  return !negated;
+}
+
+bool ends_switch_path(const Stmt* statement) {
+  while (const auto* label = dyn_cast_or_null<SwitchCase>(statement)) statement = label->getSubStmt();
+  return isa_and_nonnull<BreakStmt>(statement) || isa_and_nonnull<ReturnStmt>(statement);
+}
+
+// Collects references to symbols the unit declares but does not define. Like the compiler, it
+// skips branches that constant folding removes (`if (0)`, a switch on sizeof() in get_user(),
+// __builtin_choose_expr), the constant-only branch of a __builtin_constant_p() test, and
+// functions declared with __attribute__((error)) — the kernel's compile-time assertions, which
+// are referenced only from such branches.
 class ReferenceCollector : public RecursiveASTVisitor<ReferenceCollector> {
  public:
-  ReferenceCollector(const ValueSummarizer& summarizer, std::map<std::string, SymbolReference>& out)
-      : summarizer_(summarizer), out_(out) {}
+  ReferenceCollector(const ValueSummarizer& summarizer, ASTContext& context,
+                     std::map<std::string, SymbolReference>& out)
+      : summarizer_(summarizer), context_(context), out_(out) {}
 
   void collect(Stmt* body, const std::string& from_function) {
     from_function_ = from_function;
     TraverseStmt(body);
   }
 
+  bool TraverseIfStmt(IfStmt* statement) {
+    if (statement->getConditionVariable() || statement->getInit()) return RecursiveASTVisitor::TraverseIfStmt(statement);
+    std::optional<bool> value = constant_condition(statement->getCond(), context_);
+    if (!value) {
+      std::optional<bool> constant_only = constant_only_branch(statement->getCond());
+      if (!constant_only) return RecursiveASTVisitor::TraverseIfStmt(statement);
+      if (!TraverseStmt(statement->getCond())) return false;
+      return TraverseStmt(*constant_only ? statement->getElse() : statement->getThen());
+    }
+    return TraverseStmt(*value ? statement->getThen() : statement->getElse());
+  }
+
+  bool TraverseConditionalOperator(ConditionalOperator* expr) {
+    std::optional<bool> value = constant_condition(expr->getCond(), context_);
+    if (!value) {
+      std::optional<bool> constant_only = constant_only_branch(expr->getCond());
+      if (!constant_only) return RecursiveASTVisitor::TraverseConditionalOperator(expr);
+      if (!TraverseStmt(expr->getCond())) return false;
+      return TraverseStmt(*constant_only ? expr->getFalseExpr() : expr->getTrueExpr());
+    }
+    return TraverseStmt(*value ? expr->getTrueExpr() : expr->getFalseExpr());
+  }
+
+  bool TraverseChooseExpr(ChooseExpr* expr) {
+    if (expr->isConditionDependent()) return RecursiveASTVisitor::TraverseChooseExpr(expr);
+    return TraverseStmt(expr->getChosenSubExpr());
+  }
+
+  bool TraverseBinaryOperator(BinaryOperator* expr) {
+    if (expr->getOpcode() == BO_LAnd || expr->getOpcode() == BO_LOr) {
+      std::optional<bool> left = constant_condition(expr->getLHS(), context_);
+      if (left && *left == (expr->getOpcode() == BO_LOr)) return TraverseStmt(expr->getLHS());
+    }
+    return RecursiveASTVisitor::TraverseBinaryOperator(expr);
+  }
+
+  bool TraverseSwitchStmt(SwitchStmt* statement) {
+    const auto* body = dyn_cast_or_null<CompoundStmt>(statement->getBody());
+    if (statement->getConditionVariable() || statement->getInit() || !body)
+      return RecursiveASTVisitor::TraverseSwitchStmt(statement);
+    Expr::EvalResult result;
+    const Expr* condition = statement->getCond();
+    if (condition->isValueDependent() || !condition->EvaluateAsInt(result, context_, Expr::SE_NoSideEffects))
+      return RecursiveASTVisitor::TraverseSwitchStmt(statement);
+    llvm::APSInt value = result.Val.getInt();
+    const SwitchCase* chosen = nullptr;
+    const SwitchCase* fallback = nullptr;
+    for (const SwitchCase* label = statement->getSwitchCaseList(); label; label = label->getNextSwitchCase()) {
+      if (isa<DefaultStmt>(label)) {
+        fallback = label;
+        continue;
+      }
+      const auto* case_label = cast<CaseStmt>(label);
+      Expr::EvalResult low;
+      if (case_label->getRHS() || !case_label->getLHS()->EvaluateAsInt(low, context_))
+        return RecursiveASTVisitor::TraverseSwitchStmt(statement);  // ranges: keep it simple
+      if (llvm::APSInt::isSameValue(low.Val.getInt(), value)) chosen = label;
+    }
+    if (!chosen) chosen = fallback;
+    if (!chosen) return true;
+    // From the chosen label to the first break (or return) at the switch's own level.
+    bool started = false;
+    for (Stmt* child : body->body()) {
+      if (!started) {
+        for (const Stmt* label = child; isa_and_nonnull<SwitchCase>(label);
+             label = cast<SwitchCase>(label)->getSubStmt())
+          if (label == chosen) started = true;
+        if (!started) continue;
+        TraverseStmt(const_cast<Stmt*>(chosen->getSubStmt()));
+        if (ends_switch_path(chosen->getSubStmt())) break;
+        continue;
+      }
+      TraverseStmt(child);
+      if (ends_switch_path(child)) break;
+    }
+    return true;
+  }
+
   bool VisitDeclRefExpr(DeclRefExpr* ref) {
     const ValueDecl* decl = ref->getDecl();
     bool is_function = false;
+    if (decl->isWeak()) return true;  // an undefined weak reference links as NULL
     if (const auto* function = dyn_cast<FunctionDecl>(decl)) {
-      if (function->isDefined() || function->getBuiltinID() != 0 || !function->isExternallyVisible())
+      if (function->isDefined() || function->getBuiltinID() != 0 || !function->isExternallyVisible() ||
+          function->hasAttr<ErrorAttr>())
         return true;
       is_function = true;
     } else if (const auto* var = dyn_cast<VarDecl>(decl)) {
@@ -58,6 +178,7 @@ class ReferenceCollector : public RecursiveASTVisitor<ReferenceCollector> {
 
  private:
   const ValueSummarizer& summarizer_;
+  ASTContext& context_;
   std::map<std::string, SymbolReference>& out_;
   std::string from_function_;
 };
@@ -113,6 +234,12 @@ void UnitExtractor::HandleTranslationUnit(ASTContext& context) {
     }
   }
   collect_export_details(asm_texts);
+  // EXPORT_SYMBOL(sym) declares `extern typeof(sym) sym;` itself: not an extern the author wrote.
+  std::erase_if(out_.extern_decls, [&](const ExternDecl& decl) {
+    return std::any_of(out_.exports.begin(), out_.exports.end(), [&](const ExportFacts& exported) {
+      return exported.symbol == decl.name && exported.location == decl.location;
+    });
+  });
   for (auto& [name, reference] : references_) out_.external_references.push_back(reference);
   collect_included_files(sm);
 }
@@ -155,7 +282,7 @@ void UnitExtractor::handle_function(const FunctionDecl& function, ASTContext& co
   if (function.doesThisDeclarationHaveABody()) {
     if (!main) return;
     out_.functions.push_back(extract_function(function, context));
-    ReferenceCollector(*summarizer_, references_).collect(function.getBody(), name.str());
+    ReferenceCollector(*summarizer_, context, references_).collect(function.getBody(), name.str());
     return;
   }
   if (function.getBuiltinID() != 0 || function.getStorageClass() == SC_Static) return;
@@ -226,7 +353,7 @@ void UnitExtractor::handle_variable(const VarDecl& var, ASTContext& context) {
   }
   if (const Expr* init = var.getInit()) {
     collect_function_stores(init, name, context);
-    ReferenceCollector(*summarizer_, references_).collect(const_cast<Expr*>(init), "");
+    ReferenceCollector(*summarizer_, context, references_).collect(const_cast<Expr*>(init), "");
   }
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -44,12 +45,15 @@ class ModuleModel {
   std::multimap<std::string, FunctionRef> by_name_;
 };
 
+class ProjectSymbols;
+
 // Everything the checks see: all modules of the run, and the symbols they can link against.
 struct LinkedProject {
   const Project* project = nullptr;
   std::vector<UnitFacts> units;     // in the order of the project's modules and their units
   std::vector<ModuleModel> modules;
   SymbolTable kernel_symbols;       // the kernel dir's Module.symvers and --symvers files
+  mutable std::shared_ptr<const ProjectSymbols> symbols;  // see project_symbols(); built on first use
 };
 
 // Groups parsed units into their modules. `units` must be in project order.
