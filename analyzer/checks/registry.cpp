@@ -1,7 +1,11 @@
 #include "checks/registry.h"
 
+#include "checks/exported_mutable_global.h"
+#include "checks/global_should_be_static.h"
+#include "checks/irq_unsafe_lock.h"
 #include "checks/missing_module_exit.h"
 #include "checks/missing_module_license.h"
+#include "checks/unprotected_shared_global.h"
 
 namespace kmodlint {
 
@@ -35,6 +39,18 @@ const std::vector<CheckInfo>& all_checks() {
       {"missing-module-license", "module", Severity::Error,
        "the module has no MODULE_LICENSE, or one the kernel does not know; modpost rejects it", true,
        factory<MissingModuleLicenseCheck>()},
+      {"unprotected-shared-global", "shared-globals", Severity::Warning,
+       "a global written by one entry point and accessed by a concurrent one, with no lock in common", true,
+       factory<UnprotectedSharedGlobalCheck>()},
+      {"global-should-be-static", "shared-globals", Severity::Warning,
+       "a non-static function or variable that no header declares, nothing exports and no other file uses", true,
+       factory<GlobalShouldBeStaticCheck>()},
+      {"exported-mutable-global", "shared-globals", Severity::Warning,
+       "EXPORT_SYMBOL of a writable variable: export accessors that take the owner's lock", false,
+       factory<ExportedMutableGlobalCheck>()},
+      {"irq-unsafe-lock", "shared-globals", Severity::Error,
+       "a spinlock taken in an interrupt handler and, with interrupts enabled, in process context: deadlock", true,
+       factory<IrqUnsafeLockCheck>()},
   };
   return checks;
 }
