@@ -126,6 +126,10 @@ class Analyzer {
     }
     EntryPoint entry;
     entry.function = ref;
+    // A driver's probe (remove) is the init (exit) of one device: what it sets up before it
+    // registers the device's callbacks cannot race with them.
+    if (phase == EntryPoint::Phase::Callback && ctx.role == "probe") phase = EntryPoint::Phase::Init;
+    if (phase == EntryPoint::Phase::Callback && ctx.role == "remove") phase = EntryPoint::Phase::Exit;
     entry.phase = phase;
     entry.how = std::move(how);
     entry.context = std::move(ctx);
@@ -582,14 +586,14 @@ bool SharedAccess::is_write() const {
 }
 
 std::string EntryPoint::context_text() const {
-  if (phase == Phase::Init) return "module init, process context";
-  if (phase == Phase::Exit) return "module exit, process context";
+  if (how == "module_init") return "module init, process context";
+  if (how == "module_exit") return "module exit, process context";
   return join(context.context, "/") + " context";
 }
 
 std::string EntryPoint::describe() const {
   std::string name = function.function ? function.function->name : "?";
-  if (phase != Phase::Callback) return name + "() [" + context_text() + "]";
+  if (how == "module_init" || how == "module_exit") return name + "() [" + context_text() + "]";
   return name + "() [" + how + ", " + context_text() + "]";
 }
 
