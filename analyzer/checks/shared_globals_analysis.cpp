@@ -100,7 +100,8 @@ class Analyzer {
 
   SharedGlobalsAnalysis run() {
     for (const SerializerInfo& s : eps_.serializers)
-      if (s.scope != "instance") result_.global_serializers.insert(s.id);
+      if (s.scope != "instance" || s.instance.find("open") == std::string::npos)
+        result_.excluding_serializers.insert(s.id);
     find_entries();
     compute_unregistration_summaries();
     for (int i = 0; i < static_cast<int>(result_.entries.size()); ++i) analyze_entry(i);
@@ -168,6 +169,7 @@ class Analyzer {
           if (auto f = it->second.find(store.field); f != it->second.end()) chosen = f->second;
         int index = add_entry(ref, EntryPoint::Phase::Callback, store.record + "." + store.field, chosen,
                               store.location);
+        if (!ctx && !eps_.find_struct(store.record)) result_.entries[index].unknown_ops_holder = store.holder;
         entries_by_holder_[store.holder].push_back(index);
       }
     }
@@ -606,11 +608,11 @@ bool SharedGlobalsAnalysis::concurrent(int a, const std::set<int>& a_conc, int b
   if (eb.phase != P::Callback) return b_conc.count(a) > 0;
   if (a == b) return ea.context.concurrent_with_self == "always";
   if (ea.function.function == eb.function.function && ea.context.concurrent_with_self == "never") return false;
-  // Kernel-held locks around both callbacks (global or per-module scope only: per-instance
-  // serializers do not protect module-global data).
+  // Kernel-held locks around both callbacks (see excluding_serializers).
   for (const std::string& s : ea.context.serialized_by)
     if (std::find(eb.context.serialized_by.begin(), eb.context.serialized_by.end(), s) != eb.context.serialized_by.end())
-      if (global_serializers.count(s)) return false;
+      if (excluding_serializers.count(s)) return false;
+  if (!ea.unknown_ops_holder.empty() && ea.unknown_ops_holder == eb.unknown_ops_holder) return false;
   return true;
 }
 

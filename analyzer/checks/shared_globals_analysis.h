@@ -22,6 +22,9 @@ struct EntryPoint {
   std::string how;  // "file_operations.read", "request_irq handler", "module_init"
   CallContext context;
   SourceLocation registered_at;  // the initializer, assignment or registration call
+  // For a callback stored in a struct the table does not know: the holder object. The subsystem
+  // that calls such an ops structure is assumed to serialize the calls into one object.
+  std::string unknown_ops_holder;
 
   std::string describe() const;  // "refchar_read() [file_operations.read, process context]"
   std::string context_text() const;  // "process context", "hardirq context", ...
@@ -59,7 +62,10 @@ struct SharedGlobalsAnalysis {
   std::vector<EntryPoint> entries;
   std::vector<SharedAccess> accesses;
   std::vector<LockAcquisition> acquisitions;
-  std::set<std::string> global_serializers;  // serializer ids of scope global/module
+  // Serializer ids that exclude two callbacks touching module-global data: scope global/module,
+  // and per-object locks of objects other than an open file (a driver's device: most modules
+  // drive one).
+  std::set<std::string> excluding_serializers;
 
   // Can code of entry `a` (at an access with `a_concurrent`) run at the same time as entry `b`?
   bool concurrent(int a, const std::set<int>& a_concurrent, int b, const std::set<int>& b_concurrent) const;
