@@ -1,6 +1,7 @@
 #include "checks/irq_unsafe_lock.h"
 
 #include <map>
+#include <set>
 
 #include "checks/shared_globals_analysis.h"
 #include "tables/entry_points.h"
@@ -24,8 +25,10 @@ void IrqUnsafeLockCheck::check_module(const ModuleModel& module, CheckContext& c
   for (const LockAcquisition& a : analysis.acquisitions)
     if (spinning(*a.primitive)) by_lock[a.lock].push_back(&a);
 
+  std::set<SourceLocation> reported;  // one finding per acquisition site, whichever entry reaches it
   for (const auto& [lock, acquisitions] : by_lock) {
     for (const LockAcquisition* taken : acquisitions) {
+      if (reported.count(taken->call->location)) continue;
       const EntryPoint& here = analysis.entries[taken->entry];
       if (here.hardirq()) continue;  // interrupts are off in a hardirq handler
       for (bool hard : {true, false}) {
@@ -59,6 +62,7 @@ void IrqUnsafeLockCheck::check_module(const ModuleModel& module, CheckContext& c
         Finding& finding = ctx.report(module, taken->call->location, message, taken->function->name);
         finding.notes.push_back({irq_side->call->location, "taken here with " + irq_side->primitive->name + "() in " +
                                                                irq_side->function->name + "(), " + there.context_text()});
+        reported.insert(taken->call->location);
         break;  // one finding per acquisition
       }
     }
