@@ -1,14 +1,18 @@
 #include "checks/registry.h"
 
+#include "checks/exported_mutable_global.h"
 #include "checks/extern_in_source.h"
 #include "checks/extern_of_static.h"
 #include "checks/extern_type_mismatch.h"
+#include "checks/global_should_be_static.h"
 #include "checks/gpl_only_symbol.h"
 #include "checks/invalid_export.h"
+#include "checks/irq_unsafe_lock.h"
 #include "checks/missing_module_exit.h"
 #include "checks/missing_module_license.h"
 #include "checks/namespace_not_imported.h"
 #include "checks/undefined_symbol.h"
+#include "checks/unprotected_shared_global.h"
 
 namespace kmodlint {
 
@@ -64,6 +68,18 @@ const std::vector<CheckInfo>& all_checks() {
       {"missing-module-license", "module", Severity::Error,
        "the module has no MODULE_LICENSE, or one the kernel does not know; modpost rejects it", true,
        factory<MissingModuleLicenseCheck>()},
+      {"unprotected-shared-global", "shared-globals", Severity::Warning,
+       "a global written by one entry point and accessed by a concurrent one, with no lock in common", true,
+       factory<UnprotectedSharedGlobalCheck>()},
+      {"global-should-be-static", "shared-globals", Severity::Warning,
+       "a non-static function or variable that no header declares, nothing exports and no other file uses", true,
+       factory<GlobalShouldBeStaticCheck>()},
+      {"exported-mutable-global", "shared-globals", Severity::Warning,
+       "EXPORT_SYMBOL of a writable variable: export accessors that take the owner's lock", false,
+       factory<ExportedMutableGlobalCheck>()},
+      {"irq-unsafe-lock", "shared-globals", Severity::Error,
+       "a spinlock taken in an interrupt handler and, with interrupts enabled, in process context: deadlock", true,
+       factory<IrqUnsafeLockCheck>()},
       {"undefined-symbol", "externs", Severity::Error,
        "a function or variable the module uses that nothing it can link against defines; modpost and insmod reject it",
        true, factory<UndefinedSymbolCheck>()},
