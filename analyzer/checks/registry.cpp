@@ -1,7 +1,12 @@
 #include "checks/registry.h"
 
+#include "checks/double_release.h"
+#include "checks/leak_on_init_error.h"
+#include "checks/mismatched_release.h"
 #include "checks/missing_module_exit.h"
 #include "checks/missing_module_license.h"
+#include "checks/release_order.h"
+#include "checks/unreleased_in_exit.h"
 
 namespace kmodlint {
 
@@ -35,6 +40,20 @@ const std::vector<CheckInfo>& all_checks() {
       {"missing-module-license", "module", Severity::Error,
        "the module has no MODULE_LICENSE, or one the kernel does not know; modpost rejects it", true,
        factory<MissingModuleLicenseCheck>()},
+      {"unreleased-in-exit", "cleanup-pairs", Severity::Warning,
+       "a resource that init or probe acquires and keeps is never released by exit or remove", true,
+       factory<UnreleasedInExitCheck>()},
+      {"leak-on-init-error", "cleanup-pairs", Severity::Warning,
+       "an error return of init or probe leaks what was acquired earlier on that path", true,
+       factory<LeakOnInitErrorCheck>()},
+      {"release-order", "cleanup-pairs", Severity::Warning,
+       "exit or an unwind ladder releases a resource before the ones that depend on it", true,
+       factory<ReleaseOrderCheck>()},
+      {"mismatched-release", "cleanup-pairs", Severity::Warning,
+       "a resource is released with a function that does not release it", true,
+       factory<MismatchedReleaseCheck>()},
+      {"double-release", "cleanup-pairs", Severity::Warning,
+       "the same resource is released twice on one path", true, factory<DoubleReleaseCheck>()},
   };
   return checks;
 }

@@ -16,6 +16,7 @@
 #include "report/output_file.h"
 #include "report/reporters.h"
 #include "report/source_cache.h"
+#include "tables/cleanup_pairs.h"
 
 namespace kmodlint {
 
@@ -88,6 +89,9 @@ int run(const Options& options) {
     return 0;
   }
   if (options.list_checks) return list_checks();
+
+  // Load (and validate) the cleanup-pair rules before any parsing, so a bad --rules file fails fast.
+  configure_cleanup_pairs(options.rule_files);
 
   DiscoveryOptions discovery{options.paths, options.kernel_dir, options.compile_db, options.no_make};
   std::string single_file = !options.print_compile_command.empty() ? options.print_compile_command : options.dump_facts;
