@@ -68,7 +68,9 @@ std::string key_of(const ValueRef& v, const FunctionFacts& fn) {
     case K::IntConstant: return "C:" + std::to_string(v.int_value);
     case K::CallResult: return "#c" + std::to_string(v.call_index);
     case K::Function: return "F:" + v.root;
-    case K::Global: return prefix + "G:" + v.root + v.path;
+    case K::Global:
+      if (v.address_of && !v.dereferenced && v.path == "[]") return "G:" + v.root;  // &a[0] is a
+      return prefix + "G:" + v.root + v.path;
     case K::Local:
     case K::Param: {
       if (!v.record.empty() && !v.field.empty() &&
@@ -155,7 +157,9 @@ bool borrows_only(const std::string& callee) {
       "wake_up_process", "kthread_bind", "__init_", "init_", "__mutex_init", "mutex_", "__raw_spin", "_raw_spin",
       "spin_", "__spin", "atomic_", "arch_atomic", "raw_atomic", "test_bit", "set_bit", "clear_bit", "__set_bit",
       "__clear_bit", "_test_bit", "platform_set_drvdata", "pci_set_drvdata", "i2c_set_clientdata",
-      "spi_set_drvdata", "usb_set_intfdata", "hid_set_drvdata", "platform_get_drvdata", "readl", "writel", "ioread",
+      "spi_set_drvdata", "usb_set_intfdata", "hid_set_drvdata", "platform_get_drvdata", "pci_get_drvdata",
+      "dev_get_drvdata", "i2c_get_clientdata", "spi_get_drvdata", "usb_get_intfdata", "hid_get_drvdata",
+      "pci_name", "dev_name", "to_platform_device", "to_pci_dev", "to_usb_interface", "interface_to_usbdev", "readl", "writel", "ioread",
       "iowrite", "__readl", "__writel", "get_device", "kobject_name", "dev_name", "__fortify", "fortify_",
       "__builtin", "sysfs_emit", "seq_", "put_user", "get_user", "__put_user", "__get_user", "simple_read_from",
       "simple_write_to", "cdev_init", "device_initialize", "dev_set_name", "kobject_set_name", "WARN", "__warn",
@@ -289,7 +293,9 @@ class Engine {
       std::string list, fixes;
       std::vector<FindingNote> notes;
       std::set<std::string> fix_names;
+      std::set<SourceLocation> listed;
       for (int s : sites) {
+        if (!listed.insert(site(s).location).second) continue;  // one pair per acquiring call
         list += (list.empty() ? "" : "; ") + describe(s);
         notes.push_back({site(s).location, "acquired here"});
         if (!site(s).pair->release.empty() && fix_names.insert(site(s).pair->release[0].name).second)
@@ -319,6 +325,11 @@ class Engine {
   }
 
  private:
+  bool has_sibling(int site_id) const {
+    for (const Site& other : sites_)
+      if (other.ordinal != site_id && other.location == sites_[site_id].location) return true;
+    return false;
+  }
   int site_for(const CleanupPair* pair, const AcquireApi* api, const SourceLocation& loc, const std::string& fn) {
     for (std::size_t i = 0; i < sites_.size(); ++i)
       if (sites_[i].pair == pair && sites_[i].api == api && sites_[i].location == loc) return static_cast<int>(i);
@@ -427,7 +438,7 @@ void Engine::release(Ctx& ctx, State& state, Resource& r, const std::string& by,
       release(ctx, state, other, by, at, false, true, true);
       continue;
     }
-    state.pending.push_back({other.site, site_id, at, by});
+    if (definite) state.pending.push_back({other.site, site_id, at, by});
   }
   // This resource's own early-released bases.
   for (auto it = state.pending.begin(); it != state.pending.end();) {
@@ -464,7 +475,17 @@ void Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
         if (static_cast<int>(j) == first) primary_differs = true;
       }
     }
-    if (differs && equal && !primary_differs && !via_helper && r.live() && ctx.phase != Phase::Helper) {
+    auto stable = [](const std::string& k) {
+      std::string b = bare(k);
+      return starts_with(b, "C:") || starts_with(b, "G:") || starts_with(b, "F:");
+    };
+    bool stable_difference = true;
+    for (std::size_t j = 0; j < keys.size() && j < r.comps.size(); ++j) {
+      if (!api->handle_args[j] || keys[j].empty() || r.comps[j].empty() || r.comps[j].count(keys[j])) continue;
+      if (!stable(keys[j]) || !std::all_of(r.comps[j].begin(), r.comps[j].end(), stable)) stable_difference = false;
+    }
+    if (differs && equal && !primary_differs && stable_difference && !has_sibling(r.site) && !via_helper &&
+        r.live() && ctx.phase != Phase::Helper) {
       // Same object, different secondary component (free_irq with another dev_id).
       report("mismatched-release", at,
              by + "() is called on " + describe(r.site) + " with different arguments than the acquire: " +
@@ -484,9 +505,19 @@ void Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
       (void)comparable_any;
     }
     released_sites.insert(r.site);
+    // Other pairs acquired by the same call (request_region and request_mem_region share
+    // __request_region): the one released here was the right one.
+    for (Resource& sibling : state.resources)
+      if (sibling.site != r.site && sibling.live() && sites_[sibling.site].location == sites_[r.site].location) {
+        released_sites.insert(sibling.site);
+        sibling.status = Resource::Status::Released;
+      }
     // Definite only when the primary handle argument itself is the same value (not an array
     // element or an expression that the loop recomputes).
-    release(ctx, state, r, by, at, primary_equal && keys[first].find("[]") == std::string::npos, api->idempotent,
+    // R: keys name a field of any instance of a struct, so they cannot tell two instances apart.
+    release(ctx, state, r, by, at,
+            primary_equal && keys[first].find("[]") == std::string::npos && !starts_with(bare(keys[first]), "R:"),
+            api->idempotent,
             api->recursive);
   }
   // also_releases: the other pair on the same handle.
@@ -576,6 +607,17 @@ bool Engine::process_call(Ctx& ctx, State& state, int call_index) {
   for (const auto& match : acquire_matches) {
     known = true;
     if (!acquired_pairs.insert(match.pair).second) continue;
+    if (match.pair->managed) {
+      // A handle given to devres (devm_add_action(dev, undo, handle)) is devres's to release now.
+      std::vector<int> moved;
+      for (std::size_t a = 1; a < call.args.size(); ++a) {
+        std::string key = key_of(call.args[a], fn);
+        if (key.empty() || starts_with(key, "C:") || starts_with(key, "F:")) continue;
+        for (const Resource& r : state.resources)
+          if (r.live() && !r.comps.empty() && r.comps[0].count(key)) moved.push_back(r.site);
+      }
+      for (int m : moved) state.erase(m);
+    }
     Resource r;
     r.site = site_for(match.pair, match.api, call.location, fname);
     for (const HandleComponent& c : match.api->handle) {
@@ -1052,7 +1094,22 @@ std::vector<CleanupFinding> analyze_cleanup(const ModuleModel& module, const Cle
     }
     WalkResult released = engine.walk(p.release, Phase::Teardown, start, 0);
     if (!released.complete) continue;
+    // Functions the module hands to the kernel as callbacks (ops structs, driver structs).
+    std::set<std::string> callbacks;
+    for (const UnitFacts* unit : module.units())
+      for (const FunctionStore& store : unit->function_stores) callbacks.insert(store.function);
+    callbacks.erase(acquire_name);
+    std::set<SourceLocation> reported_sites;
     for (int s : unmanaged) {
+      const Site& acquired_at = engine.site(s);
+      if (reported_sites.count(acquired_at.location)) continue;
+      // Acquired by a helper that is also a callback (a watchdog's start op called from init):
+      // its pairing callback (stop) releases it, not exit.
+      if (callbacks.count(acquired_at.function)) continue;
+      // A reference on the module itself: exit cannot run while it is held.
+      if (const Resource* r = start.find(s);
+          r && !r->comps.empty() && r->comps[0].count("&G:__this_module"))
+        continue;
       bool released_somewhere = released.all_ends.empty();
       for (const State& end : released.all_ends) {
         const Resource* r = nullptr;
@@ -1062,6 +1119,7 @@ std::vector<CleanupFinding> analyze_cleanup(const ModuleModel& module, const Cle
       }
       if (released_somewhere) continue;
       const Site& site = engine.site(s);
+      reported_sites.insert(site.location);
       const ReleaseApi* fix = site.pair->release.empty() ? nullptr : &site.pair->release[0];
       engine.report("unreleased-in-exit", site.location,
                     (site.pair->summary.empty() ? site.pair->id : site.pair->summary) + " acquired by " +
