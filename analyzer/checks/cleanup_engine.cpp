@@ -189,6 +189,7 @@ struct Resource {
   std::vector<std::set<std::string>> comps;  // aliases of each handle component
   std::set<std::string> status_keys;         // values carrying the acquire's success/failure
   int depends_on = -1;                       // site this one depends on (depends_on in the table)
+  FailsOn fails = FailsOn::Never;            // how the status values say failure (the API's, or a helper's)
   bool definite_release = false;
   SourceLocation released_at;
   std::string released_by;
@@ -378,8 +379,26 @@ void kill_key(State& state, const std::string& key) {
   std::erase_if(state.knowledge, [&](const auto& entry) { return stale(entry.first); });
 }
 
+// Forgets remembered condition outcomes whose spelling mentions `name` as a whole word.
+void kill_text_keys(State& state, const std::string& name) {
+  if (name.empty()) return;
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  std::erase_if(state.knowledge, [&](const auto& entry) {
+    const std::string& k = entry.first;
+    if (!starts_with(k, "T:")) return false;
+    for (std::size_t at = k.find(name, 2); at != std::string::npos; at = k.find(name, at + 1)) {
+      bool before = at > 2 && word(k[at - 1]);
+      bool after = at + name.size() < k.size() && word(k[at + name.size()]);
+      if (!before && !after) return true;
+    }
+    return false;
+  });
+}
+
 void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
   const FunctionFacts& fn = *ctx.fn->function;
+  kill_text_keys(state, assign.target.field.empty() ? assign.target.root : assign.target.field);
+  if (!assign.target.field.empty()) kill_text_keys(state, assign.target.root);
   std::string target = key_of(assign.target, fn);
   std::string value = key_of(assign.value, fn);
   if (target.empty()) return;
@@ -632,6 +651,7 @@ bool Engine::process_call(Ctx& ctx, State& state, int call_index) {
     r.status_keys.insert(status);
     if (match.api->handle[0].from == HandleComponent::From::Return)
       for (const std::string& k : r.comps[0]) r.status_keys.insert(k);
+    r.fails = match.api->fails;
     bool checked = match.api->fails != FailsOn::Never && !match.api->unchecked_ok;
     r.status = checked ? Resource::Status::Maybe : Resource::Status::Held;
     if (match.api->fails != FailsOn::Never) state.knowledge[status] = domain_of(match.api->fails);
@@ -702,6 +722,7 @@ bool Engine::process_call(Ctx& ctx, State& state, int call_index) {
       }
       if (std::all_of(r.comps.begin(), r.comps.end(), [](const auto& c) { return c.empty(); })) continue;
       r.status_keys.insert(status);
+      r.fails = s.fails;
       r.status = s.fails == FailsOn::Never ? Resource::Status::Held : Resource::Status::Maybe;
       if (Resource* existing = state.find(r.site); existing && existing->live()) r.prior = true;
       state.put(std::move(r));
@@ -818,13 +839,22 @@ std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock
   const BranchCondition& c = *block.condition;
   const FunctionFacts& fn = *ctx.fn->function;
   std::string key = key_of(c.subject, fn);
-  if (key.empty() || c.test == BranchCondition::Test::Unknown) return out;
+  BranchCondition::Test test = c.test;
+  if (key.empty() || test == BranchCondition::Test::Unknown) {
+    // A condition the facts cannot name (`wdt_stop != wdt_start`, `have_region`): remember its
+    // outcome by spelling, so testing it again later on the path takes the same way. Assigning
+    // any variable it mentions forgets it (see kill_text_keys).
+    // Not for calls: each evaluation may give another answer (polling loops).
+    if (c.subject.text.empty() || c.subject.text.find('(') != std::string::npos) return out;
+    key = "T:" + c.subject.text;
+    test = BranchCondition::Test::NonZero;
+  }
   bool is_err_test = c.test == BranchCondition::Test::IsErr || c.test == BranchCondition::Test::IsErrOrNull;
   std::vector<State> refined;
   for (int i = 0; i < 2; ++i) {
     State& s = out[i];
     bool holds = (i == 0) != (is_err_test && c.negated);
-    unsigned set = test_set(c.test, holds);
+    unsigned set = test_set(test, holds);
     unsigned known = kAll;
     if (auto found = s.knowledge.find(key); found != s.knowledge.end()) known = found->second;
     unsigned now = known & set;
@@ -837,12 +867,12 @@ std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock
     for (Resource& r : s.resources) {
       if (!r.live() || !r.status_keys.count(key)) continue;
       const Site& site = sites_[r.site];
-      FailsOn fails = site.api ? site.api->fails : FailsOn::Never;
+      FailsOn fails = r.fails;
       unsigned domain = domain_of(fails) & now;
       unsigned fail = failure_of(fails);
       if (fails == FailsOn::Never || domain == 0) continue;
       if ((domain & ~fail) == 0) {  // failed
-        if (site.api->acquired_on_failure) {
+        if (site.api->acquired_on_failure && r.fails == site.api->fails) {
           r.status = Resource::Status::FailedHeld;
         } else if (r.prior) {
           r.status = Resource::Status::Held;
@@ -951,8 +981,10 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
   Summary s;
   s.complete = walked.complete;
   const FunctionFacts& f = *fn.function;
-  if (f.return_type == "int") s.fails = FailsOn::Negative;
-  else if (f.return_type.find('*') != std::string::npos) s.fails = FailsOn::ErrPtrOrNull;
+  if (f.return_type.find('*') != std::string::npos) s.fails = FailsOn::ErrPtrOrNull;
+  else if (f.return_type == "_Bool" || f.return_type == "bool" || f.return_type.starts_with("unsigned"))
+    s.fails = FailsOn::Zero;  // a yes/no helper: 0 / false is the failure
+  else if (f.return_type != "void") s.fails = FailsOn::Negative;
   std::map<int, Summary::Acquire> acquires;
   for (const State& end : walked.success_ends)
     for (const Resource& r : end.resources) {
