@@ -812,7 +812,7 @@ void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret) {
   if (fn.return_type != "int") return;
   bool failure = false;
   if (ret.value.kind == ValueRef::Kind::IntConstant) {
-    failure = ret.value.int_value != 0;
+    failure = ret.value.int_value < 0;  // `return 1;` is a yes/no helper's success
   } else if (ret.value.kind == ValueRef::Kind::CallResult &&
              fn.calls[ret.value.call_index].callee == "PTR_ERR") {
     failure = true;
@@ -927,7 +927,7 @@ WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initia
           bool failure = false;
           if (fn.return_type == "int") {
             std::string key = key_of(ret.value, fn);
-            if (ret.value.kind == ValueRef::Kind::IntConstant) failure = ret.value.int_value != 0;
+            if (ret.value.kind == ValueRef::Kind::IntConstant) failure = ret.value.int_value < 0;
             else if (ret.value.kind == ValueRef::Kind::CallResult && fn.calls[ret.value.call_index].callee == "PTR_ERR")
               failure = true;
             else if (auto found = state.knowledge.find(key); !key.empty() && found != state.knowledge.end())
