@@ -1,5 +1,6 @@
 #include "checks/registry.h"
 
+#include "checks/double_release.h"
 #include "checks/exported_mutable_global.h"
 #include "checks/extern_in_source.h"
 #include "checks/extern_of_static.h"
@@ -8,11 +9,15 @@
 #include "checks/gpl_only_symbol.h"
 #include "checks/invalid_export.h"
 #include "checks/irq_unsafe_lock.h"
+#include "checks/leak_on_init_error.h"
+#include "checks/mismatched_release.h"
 #include "checks/missing_module_exit.h"
 #include "checks/missing_module_license.h"
 #include "checks/namespace_not_imported.h"
+#include "checks/release_order.h"
 #include "checks/undefined_symbol.h"
 #include "checks/unprotected_shared_global.h"
+#include "checks/unreleased_in_exit.h"
 
 namespace kmodlint {
 
@@ -101,6 +106,20 @@ const std::vector<CheckInfo>& all_checks() {
       {"namespace-not-imported", "externs", Severity::Error,
        "a symbol exported into a namespace used without MODULE_IMPORT_NS of that namespace", true,
        factory<NamespaceNotImportedCheck>()},
+      {"unreleased-in-exit", "cleanup-pairs", Severity::Warning,
+       "a resource that init or probe acquires and keeps is never released by exit or remove", true,
+       factory<UnreleasedInExitCheck>()},
+      {"leak-on-init-error", "cleanup-pairs", Severity::Warning,
+       "an error return of init or probe leaks what was acquired earlier on that path", true,
+       factory<LeakOnInitErrorCheck>()},
+      {"release-order", "cleanup-pairs", Severity::Warning,
+       "exit or an unwind ladder releases a resource before the ones that depend on it", true,
+       factory<ReleaseOrderCheck>()},
+      {"mismatched-release", "cleanup-pairs", Severity::Warning,
+       "a resource is released with a function that does not release it", true,
+       factory<MismatchedReleaseCheck>()},
+      {"double-release", "cleanup-pairs", Severity::Warning,
+       "the same resource is released twice on one path", true, factory<DoubleReleaseCheck>()},
       {kSuppressionProblem, "meta", Severity::Warning,
        "a kmodlint-disable comment names an unknown check, is unmatched, or (with "
        "--report-unused-suppressions) silences nothing",

@@ -22,6 +22,8 @@ options:
   --no-make                  never run the repository's own Makefiles: flags come from the kernel
                              directory and the literal ccflags-y lines (for untrusted code)
   --symvers FILE             another module's Module.symvers (like KBUILD_EXTRA_SYMBOLS); repeatable
+  --rules FILE               an extra cleanup-pairs table (same format as rules/cleanup-pairs.yaml);
+                             its pairs are added, or replace built-in pairs of the same id; repeatable
   -j, --jobs N               parse N files at once (default: number of cores)
   --format FORMAT            text (default), json, sarif or github
   -o, --output FILE          write the report to FILE (atomically) instead of standard output
@@ -106,6 +108,7 @@ Options parse_options(const std::vector<std::string>& args) {
       {"-p", [&](const std::string& v) { options.compile_db = v; }},
       {"--compile-commands", [&](const std::string& v) { options.compile_db = v; }},
       {"--symvers", [&](const std::string& v) { options.extra_symvers.push_back(v); }},
+      {"--rules", [&](const std::string& v) { options.rule_files.push_back(v); }},
       {"-j", [&](const std::string& v) { options.jobs = parse_jobs(v); }},
       {"--jobs", [&](const std::string& v) { options.jobs = parse_jobs(v); }},
       {"--format", [&](const std::string& v) { options.format = parse_format(v); }},

@@ -22,6 +22,7 @@ struct Options {
   std::string output_file;
   ColorMode color = ColorMode::Auto;
   std::vector<std::string> extra_symvers;
+  std::vector<std::string> rule_files;  // --rules: user cleanup-pair tables, merged by id
   std::string print_compile_command;  // a file
   std::string dump_facts;             // a file
   bool list_checks = false;

@@ -26,6 +26,7 @@
 #include "report/output_file.h"
 #include "report/reporters.h"
 #include "report/source_cache.h"
+#include "tables/cleanup_pairs.h"
 
 namespace kmodlint {
 
@@ -197,6 +198,9 @@ int run(const Options& options) {
   if (options.list_checks) return list_checks();
   if (!options.explain.empty()) return explain(options.explain);
   if (options.verify_config) return verify_config(options.paths);
+
+  // Load (and validate) the cleanup-pair rules before any parsing, so a bad --rules file fails fast.
+  configure_cleanup_pairs(options.rule_files);
 
   ConfigLayer cli_layer;
   cli_layer.checks = split_check_globs(options.checks);

@@ -108,6 +108,10 @@ void FunctionExtractor::visit_element(const Stmt* statement, BasicBlock& block) 
     if (binary->getOpcode() == BO_Assign)
       add_assign(summarizer_.summarize(binary->getLHS()), binary->getRHS(), binary->getOperatorLoc(),
                  block);
+    else if (binary->isCompoundAssignmentOp())  // x += n: x changes to a value the facts cannot name
+      add_assign(summarizer_.summarize(binary->getLHS()), binary, binary->getOperatorLoc(), block);
+  } else if (const auto* unary = dyn_cast<UnaryOperator>(statement); unary && unary->isIncrementDecrementOp()) {
+    add_assign(summarizer_.summarize(unary->getSubExpr()), unary, unary->getOperatorLoc(), block);
   } else if (const auto* declaration = dyn_cast<DeclStmt>(statement)) {
     for (const Decl* decl : declaration->decls()) {
       const auto* var = dyn_cast<VarDecl>(decl);

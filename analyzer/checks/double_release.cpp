@@ -1,0 +1,12 @@
+#include "checks/double_release.h"
+
+#include "checks/cleanup_engine.h"
+
+namespace kmodlint {
+
+// The analysis lives in cleanup_engine.cpp; this check reports its "double-release" findings.
+void DoubleReleaseCheck::check_module(const ModuleModel& module, CheckContext& ctx) {
+  report_cleanup_findings(module, ctx, "double-release");
+}
+
+}  // namespace kmodlint

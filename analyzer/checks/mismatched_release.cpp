@@ -1,0 +1,12 @@
+#include "checks/mismatched_release.h"
+
+#include "checks/cleanup_engine.h"
+
+namespace kmodlint {
+
+// The analysis lives in cleanup_engine.cpp; this check reports its "mismatched-release" findings.
+void MismatchedReleaseCheck::check_module(const ModuleModel& module, CheckContext& ctx) {
+  report_cleanup_findings(module, ctx, "mismatched-release");
+}
+
+}  // namespace kmodlint

@@ -1,0 +1,139 @@
+// rules/cleanup-pairs.yaml: acquire/release pairs of kernel APIs (schema: docs/rules/cleanup-pairs.md).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kmodlint {
+
+struct HandleComponent {
+  enum class From { Return, Arg, OutArg, Constant, Global };
+  From from = From::Return;
+  int index = -1;         // for Arg / OutArg
+  std::string value;      // for Constant / Global
+  std::string member;     // the argument is &(H)->member
+  bool zero_means_return = false;
+};
+
+enum class FailsOn { Never, NullPtr, ErrPtr, ErrPtrOrNull, Negative, NonZero, Zero, DmaMappingError };
+
+struct ArgRef {
+  std::string pair;
+  int arg = -1;
+};
+
+struct AcquireApi {
+  std::string name;
+  std::string callee;  // after macro expansion
+  std::vector<std::string> alt_callees;
+  bool match_macro = false;
+  std::vector<HandleComponent> handle;
+  FailsOn fails = FailsOn::Never;
+  bool unchecked_ok = false;
+  bool acquired_on_failure = false;
+  std::vector<std::string> failure_release;
+  struct Consume {
+    int arg = -1;
+    bool always = false;
+  };
+  std::vector<Consume> consumes;
+  std::vector<ArgRef> depends_on;
+};
+
+struct ReleaseApi {
+  std::string name;
+  std::string callee;
+  std::vector<std::string> alt_callees;
+  bool match_macro = false;
+  std::vector<std::optional<int>> handle_args;
+  std::string member;
+  bool null_ok = false;
+  bool err_ptr_ok = false;
+  bool idempotent = false;
+  bool recursive = false;
+  std::vector<std::string> also_releases;
+};
+
+struct SetupApi {
+  std::string name;
+  std::string callee;
+  std::vector<std::string> alt_callees;
+  bool match_macro = false;
+  std::vector<HandleComponent> handle;
+};
+
+struct WrongRelease {
+  std::string name;
+  std::string callee;
+  bool match_macro = false;
+  bool teardown_only = false;  // when: teardown
+  std::string reason;
+};
+
+struct CleanupPair {
+  std::string id;
+  std::string family;
+  std::string summary;
+  bool managed = false;
+  std::vector<SetupApi> setup;
+  std::vector<AcquireApi> acquire;
+  std::vector<ReleaseApi> release;
+  std::vector<WrongRelease> wrong_release;
+  std::string source;
+  std::string notes;
+  std::string defined_in;  // file:line of the pair, for messages about the table itself
+};
+
+class CleanupPairTable {
+ public:
+  // Adds `pair`, replacing a pair of the same id (the --rules merge rule).
+  void add_or_replace(CleanupPair pair);
+  // Checks cross-references (depends_on, also_releases) once every file is merged; throws InputError.
+  void validate() const;
+
+  const std::vector<CleanupPair>& pairs() const { return pairs_; }
+  const CleanupPair* find(const std::string& id) const;
+
+  struct AcquireMatch {
+    const CleanupPair* pair;
+    const AcquireApi* api;
+  };
+  struct ReleaseMatch {
+    const CleanupPair* pair;
+    const ReleaseApi* api;
+  };
+  struct WrongMatch {
+    const CleanupPair* pair;
+    const WrongRelease* api;
+  };
+  struct SetupMatch {
+    const CleanupPair* pair;
+    const SetupApi* api;
+  };
+  // Lookups by callee name (after macro expansion); entries with match: macro are not returned.
+  std::vector<AcquireMatch> acquires_by_callee(const std::string& callee) const;
+  std::vector<ReleaseMatch> releases_by_callee(const std::string& callee) const;
+  std::vector<WrongMatch> wrong_releases_by_callee(const std::string& callee) const;
+  std::vector<SetupMatch> setups_by_callee(const std::string& callee) const;
+  // True when `callee` appears anywhere in the table (acquire, release, wrong release, setup).
+  bool knows(const std::string& callee) const;
+
+ private:
+  void reindex();
+  std::vector<CleanupPair> pairs_;
+  std::multimap<std::string, std::pair<std::size_t, std::size_t>> acquire_index_, release_index_, wrong_index_,
+      setup_index_;
+};
+
+// Loads one table file into `table` (merging by id). Throws InputError "file:line: ..." on errors.
+void load_cleanup_pairs(const std::string& path, CleanupPairTable& table);
+CleanupPairTable load_cleanup_pair_table(const std::string& path);
+
+// The table the checks use: the built-in rules/cleanup-pairs.yaml plus every --rules file,
+// configured once by the CLI before the checks run (the built-in table alone by default).
+void configure_cleanup_pairs(const std::vector<std::string>& user_rule_files);
+const CleanupPairTable& active_cleanup_pairs();
+
+}  // namespace kmodlint
