@@ -54,6 +54,7 @@ class ExtractAction : public ASTFrontendAction {
  protected:
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance& compiler, llvm::StringRef) override {
     compiler.getFrontendOpts().SkipFunctionBodies = true;  // asks the consumer, per function
+    compiler.getDiagnosticOpts().ShowCarets = false;       // no "N warnings generated." on stderr
     return make_unit_extractor(command_, out_);
   }
 
