@@ -17,19 +17,8 @@ std::string at(const YAML::Node& node, const std::string& path) {
   return path + ":" + std::to_string(line);
 }
 
-void require(const YAML::Node& map, const std::string& key, const std::string& path) {
-  if (!map[key]) yaml_fail(map, path, "missing required key '" + key + "'");
-}
-
-std::string required_string(const YAML::Node& map, const std::string& key, const std::string& path) {
-  require(map, key, path);
-  std::string value = yaml_string(map, key, path);
-  if (value.empty()) yaml_fail(map[key], path, "key '" + key + "': must not be empty");
-  return value;
-}
-
 void check_kind(const YAML::Node& api, const std::string& path) {
-  std::string kind = required_string(api, "kind", path);
+  std::string kind = yaml_required_string(api, "kind", path);
   if (kind != "function" && kind != "inline" && kind != "macro")
     yaml_fail(api["kind"], path, "key 'kind': expected function, inline or macro, not '" + kind + "'");
 }
@@ -59,7 +48,7 @@ std::vector<HandleComponent> parse_handle(const YAML::Node& api, const std::stri
     if (!c.IsMap()) yaml_fail(c, path, "a handle component must be a mapping");
     yaml_reject_unknown_keys(c, {"from", "index", "value", "member", "zero_means"}, path);
     HandleComponent component;
-    std::string from = required_string(c, "from", path);
+    std::string from = yaml_required_string(c, "from", path);
     if (from == "return") component.from = HandleComponent::From::Return;
     else if (from == "arg") component.from = HandleComponent::From::Arg;
     else if (from == "out_arg") component.from = HandleComponent::From::OutArg;
@@ -89,7 +78,7 @@ FailsOn parse_fails(const YAML::Node& api, const std::string& path) {
       {"never", FailsOn::Never},       {"null_ptr", FailsOn::NullPtr},   {"err_ptr", FailsOn::ErrPtr},
       {"err_ptr_or_null", FailsOn::ErrPtrOrNull}, {"negative", FailsOn::Negative}, {"nonzero", FailsOn::NonZero},
       {"zero", FailsOn::Zero},         {"dma_mapping_error", FailsOn::DmaMappingError}};
-  std::string fails = required_string(api, "fails", path);
+  std::string fails = yaml_required_string(api, "fails", path);
   auto found = names.find(fails);
   if (found == names.end()) yaml_fail(api["fails"], path, "key 'fails': unknown failure convention '" + fails + "'");
   return found->second;
@@ -106,7 +95,7 @@ AcquireApi parse_acquire(const YAML::Node& api, const std::string& path) {
                                  "acquired_on_failure", "failure_release", "consumes", "depends_on", "notes"},
                            path);
   AcquireApi a;
-  a.name = required_string(api, "name", path);
+  a.name = yaml_required_string(api, "name", path);
   check_kind(api, path);
   a.callee = callee_of(api, a.name, path);
   a.alt_callees = yaml_string_list(api, "alt_callees", path);
@@ -123,7 +112,7 @@ AcquireApi parse_acquire(const YAML::Node& api, const std::string& path) {
     AcquireApi::Consume consume;
     consume.arg = yaml_int(c, "arg", path, -1);
     if (consume.arg < 0) yaml_fail(c, path, "consumes: needs a non-negative 'arg'");
-    std::string condition = required_string(c, "condition", path);
+    std::string condition = yaml_required_string(c, "condition", path);
     if (condition != "success" && condition != "always")
       yaml_fail(c["condition"], path, "key 'condition': expected success or always");
     consume.always = condition == "always";
@@ -131,7 +120,7 @@ AcquireApi parse_acquire(const YAML::Node& api, const std::string& path) {
   }
   for (const YAML::Node& d : sequence(api, "depends_on", path, false)) {
     yaml_reject_unknown_keys(d, {"pair", "arg"}, path);
-    ArgRef ref{required_string(d, "pair", path), yaml_int(d, "arg", path, -1)};
+    ArgRef ref{yaml_required_string(d, "pair", path), yaml_int(d, "arg", path, -1)};
     if (ref.arg < 0) yaml_fail(d, path, "depends_on: needs a non-negative 'arg'");
     a.depends_on.push_back(ref);
   }
@@ -144,7 +133,7 @@ ReleaseApi parse_release(const YAML::Node& api, const std::string& path, std::si
                                  "err_ptr_ok", "idempotent", "recursive", "also_releases", "notes"},
                            path);
   ReleaseApi r;
-  r.name = required_string(api, "name", path);
+  r.name = yaml_required_string(api, "name", path);
   check_kind(api, path);
   r.callee = callee_of(api, r.name, path);
   r.alt_callees = yaml_string_list(api, "alt_callees", path);
@@ -191,16 +180,16 @@ CleanupPair parse_pair(const YAML::Node& p, const std::string& path) {
       "usb", "firmware", "ids", "refcount", "pm", "crypto", "sysctl", "data-structure", "kprobe", "class-device"};
   CleanupPair pair;
   pair.defined_in = at(p, path);
-  pair.id = required_string(p, "id", path);
+  pair.id = yaml_required_string(p, "id", path);
   if (!std::regex_match(pair.id, id_shape)) yaml_fail(p["id"], path, "key 'id': '" + pair.id + "' is not [a-z0-9][a-z0-9-]*");
-  pair.family = required_string(p, "family", path);
+  pair.family = yaml_required_string(p, "family", path);
   if (!families.count(pair.family)) yaml_fail(p["family"], path, "key 'family': unknown family '" + pair.family + "'");
   pair.summary = yaml_string(p, "summary", path);
   pair.managed = yaml_bool(p, "managed", path, false);
   for (const YAML::Node& s : sequence(p, "setup", path, false)) {
     yaml_reject_unknown_keys(s, {"name", "kind", "callee", "alt_callees", "match", "handle", "notes"}, path);
     SetupApi setup;
-    setup.name = required_string(s, "name", path);
+    setup.name = yaml_required_string(s, "name", path);
     check_kind(s, path);
     setup.callee = callee_of(s, setup.name, path);
     setup.alt_callees = yaml_string_list(s, "alt_callees", path);
@@ -222,17 +211,17 @@ CleanupPair parse_pair(const YAML::Node& p, const std::string& path) {
   for (const YAML::Node& w : sequence(p, "wrong_release", path, false)) {
     yaml_reject_unknown_keys(w, {"name", "kind", "callee", "match", "when", "reason"}, path);
     WrongRelease wrong;
-    wrong.name = required_string(w, "name", path);
+    wrong.name = yaml_required_string(w, "name", path);
     check_kind(w, path);
     wrong.callee = callee_of(w, wrong.name, path);
     wrong.match_macro = parse_match(w, path);
-    std::string when = required_string(w, "when", path);
+    std::string when = yaml_required_string(w, "when", path);
     if (when != "always" && when != "teardown") yaml_fail(w["when"], path, "key 'when': expected always or teardown");
     wrong.teardown_only = when == "teardown";
-    wrong.reason = required_string(w, "reason", path);
+    wrong.reason = yaml_required_string(w, "reason", path);
     pair.wrong_release.push_back(wrong);
   }
-  pair.source = required_string(p, "source", path);
+  pair.source = yaml_required_string(p, "source", path);
   pair.notes = yaml_string(p, "notes", path);
   return pair;
 }
@@ -334,10 +323,10 @@ void load_cleanup_pairs(const std::string& path, CleanupPairTable& table) {
   YAML::Node root = load_yaml_file(path);
   if (!root.IsMap()) yaml_fail(root, path, "expected a mapping with schema_version, table and pairs");
   yaml_reject_unknown_keys(root, {"schema_version", "table", "kernel", "pairs"}, path);
-  require(root, "schema_version", path);
+  yaml_require(root, "schema_version", path);
   if (yaml_int(root, "schema_version", path, 0) != 1)
     yaml_fail(root["schema_version"], path, "key 'schema_version': only version 1 is supported");
-  if (required_string(root, "table", path) != "cleanup-pairs")
+  if (yaml_required_string(root, "table", path) != "cleanup-pairs")
     yaml_fail(root["table"], path, "key 'table': expected cleanup-pairs (is this the right file?)");
   YAML::Node pairs = sequence(root, "pairs", path, true);
   std::set<std::string> seen;

@@ -19,19 +19,6 @@ std::vector<std::string> with(std::vector<std::string> keys, const std::vector<s
   return keys;
 }
 
-YAML::Node require(const YAML::Node& map, const std::string& key, const std::string& path) {
-  YAML::Node node = map[key];
-  if (!node) yaml_fail(map, path, "missing required key '" + key + "'");
-  return node;
-}
-
-std::string required_string(const YAML::Node& map, const std::string& key, const std::string& path) {
-  require(map, key, path);
-  std::string value = yaml_string(map, key, path);
-  if (value.empty()) yaml_fail(map[key], path, "key '" + key + "': must not be empty");
-  return value;
-}
-
 void require_map(const YAML::Node& node, const std::string& path, const std::string& what) {
   if (!node.IsMap()) yaml_fail(node, path, what + ": expected a mapping");
 }
@@ -53,14 +40,14 @@ void for_each_in(const YAML::Node& map, const std::string& key, const std::strin
 
 CallContext read_context(const YAML::Node& map, const std::string& path) {
   CallContext ctx;
-  require(map, "context", path);
+  yaml_require(map, "context", path);
   ctx.context = yaml_string_list(map, "context", path);
   if (ctx.context.empty()) yaml_fail(map["context"], path, "key 'context': needs at least one context");
-  require(map, "may_sleep", path);
+  yaml_require(map, "may_sleep", path);
   ctx.may_sleep = yaml_bool(map, "may_sleep", path, false);
   ctx.irqs_disabled = yaml_bool(map, "irqs_disabled", path, false);
   ctx.bh_disabled = yaml_bool(map, "bh_disabled", path, false);
-  ctx.concurrent_with_self = required_string(map, "concurrent_with_self", path);
+  ctx.concurrent_with_self = yaml_required_string(map, "concurrent_with_self", path);
   static const std::set<std::string> kSelf = {"always", "other_instances", "never"};
   if (!kSelf.count(ctx.concurrent_with_self))
     yaml_fail(map["concurrent_with_self"], path,
@@ -149,12 +136,12 @@ EntryPointTable load_entry_point_table(const std::string& path, bool user_table)
 
   for_each_in(root, "contexts", path, required, [&](const YAML::Node& n) {
     yaml_reject_unknown_keys(n, {"id", "atomic", "description"}, path);
-    own.contexts.push_back({required_string(n, "id", path), yaml_bool(n, "atomic", path, false),
+    own.contexts.push_back({yaml_required_string(n, "id", path), yaml_bool(n, "atomic", path, false),
                             yaml_string(n, "description", path)});
   });
   for_each_in(root, "serializers", path, required, [&](const YAML::Node& n) {
     yaml_reject_unknown_keys(n, {"id", "scope", "instance", "description"}, path);
-    SerializerInfo s{required_string(n, "id", path), required_string(n, "scope", path),
+    SerializerInfo s{yaml_required_string(n, "id", path), yaml_required_string(n, "scope", path),
                      yaml_string(n, "instance", path), yaml_string(n, "description", path)};
     if (s.scope != "global" && s.scope != "module" && s.scope != "instance")
       yaml_fail(n["scope"], path, "key 'scope': expected global, module or instance, not '" + s.scope + "'");
@@ -169,21 +156,21 @@ EntryPointTable load_entry_point_table(const std::string& path, bool user_table)
   for_each_in(root, "structs", path, required, [&](const YAML::Node& n) {
     yaml_reject_unknown_keys(n, {"struct", "family", "instance", "source", "fields", "nested", "notes"}, path);
     OpsStruct s;
-    s.name = required_string(n, "struct", path);
-    s.family = required_string(n, "family", path);
-    s.instance = required_string(n, "instance", path);
-    s.source = required_string(n, "source", path);
+    s.name = yaml_required_string(n, "struct", path);
+    s.family = yaml_required_string(n, "family", path);
+    s.instance = yaml_required_string(n, "instance", path);
+    s.source = yaml_required_string(n, "source", path);
     s.notes = yaml_string(n, "notes", path);
     for_each_in(n, "fields", path, true, [&](const YAML::Node& f) {
       yaml_reject_unknown_keys(f, with(kContextKeys, {"field"}), path);
-      CallbackField field{required_string(f, "field", path), read_context(f, path)};
+      CallbackField field{yaml_required_string(f, "field", path), read_context(f, path)};
       validate_context(field.context, f, vocabulary, path);
       s.fields.push_back(field);
     });
     for_each_in(n, "nested", path, true, [&](const YAML::Node& f) {
       yaml_reject_unknown_keys(f, {"field", "struct", "via", "notes"}, path);
-      NestedStruct nested{required_string(f, "field", path), required_string(f, "struct", path),
-                          required_string(f, "via", path), yaml_string(f, "notes", path)};
+      NestedStruct nested{yaml_required_string(f, "field", path), yaml_required_string(f, "struct", path),
+                          yaml_required_string(f, "via", path), yaml_string(f, "notes", path)};
       if (nested.via != "pointer" && nested.via != "embedded")
         yaml_fail(f["via"], path, "key 'via': expected pointer or embedded");
       s.nested.push_back(nested);
@@ -197,8 +184,8 @@ EntryPointTable load_entry_point_table(const std::string& path, bool user_table)
                               "cleanup_pair", "source", "notes"},
                              path);
     Registration r;
-    r.name = required_string(n, "name", path);
-    r.kind = required_string(n, "kind", path);
+    r.name = yaml_required_string(n, "name", path);
+    r.kind = yaml_required_string(n, "kind", path);
     if (r.kind != "function" && r.kind != "inline" && r.kind != "macro")
       yaml_fail(n["kind"], path, "key 'kind': expected function, inline or macro");
     r.callee = yaml_string(n, "callee", path);
@@ -206,13 +193,13 @@ EntryPointTable load_entry_point_table(const std::string& path, bool user_table)
     r.match = yaml_string(n, "match", path);
     if (r.match.empty()) r.match = "call";
     if (r.match != "call" && r.match != "macro") yaml_fail(n["match"], path, "key 'match': expected call or macro");
-    r.family = required_string(n, "family", path);
+    r.family = yaml_required_string(n, "family", path);
     r.cleanup_pair = yaml_string(n, "cleanup_pair", path);
-    r.source = required_string(n, "source", path);
+    r.source = yaml_required_string(n, "source", path);
     r.notes = yaml_string(n, "notes", path);
     for_each_in(n, "callbacks", path, true, [&](const YAML::Node& c) {
       yaml_reject_unknown_keys(c, with(kContextKeys, {"arg", "data_arg", "data_param", "optional"}), path);
-      require(c, "arg", path);
+      yaml_require(c, "arg", path);
       RegistrationCallback cb;
       cb.arg = yaml_int(c, "arg", path, -1);
       cb.context = read_context(c, path);
@@ -225,10 +212,10 @@ EntryPointTable load_entry_point_table(const std::string& path, bool user_table)
     });
     for_each_in(n, "ops_args", path, true, [&](const YAML::Node& o) {
       yaml_reject_unknown_keys(o, {"arg", "struct", "member", "overrides", "notes"}, path);
-      require(o, "arg", path);
+      yaml_require(o, "arg", path);
       RegistrationOpsArg ops;
       ops.arg = yaml_int(o, "arg", path, -1);
-      ops.struct_name = required_string(o, "struct", path);
+      ops.struct_name = yaml_required_string(o, "struct", path);
       ops.member = yaml_string(o, "member", path);
       ops.notes = yaml_string(o, "notes", path);
       if (YAML::Node overrides = o["overrides"]) {
@@ -245,7 +232,7 @@ EntryPointTable load_entry_point_table(const std::string& path, bool user_table)
     });
     for_each_in(n, "assigns", path, true, [&](const YAML::Node& a) {
       yaml_reject_unknown_keys(a, {"struct", "field", "macro_arg", "target_macro_arg", "target_member"}, path);
-      r.assigns.push_back({required_string(a, "struct", path), required_string(a, "field", path),
+      r.assigns.push_back({yaml_required_string(a, "struct", path), yaml_required_string(a, "field", path),
                            yaml_int(a, "macro_arg", path, -1), yaml_int(a, "target_macro_arg", path, -1),
                            yaml_string(a, "target_member", path)});
     });
@@ -255,14 +242,14 @@ EntryPointTable load_entry_point_table(const std::string& path, bool user_table)
   for_each_in(root, "lifecycle", path, required, [&](const YAML::Node& n) {
     yaml_reject_unknown_keys(n, with(kContextKeys, {"name", "kind", "expansion", "ast", "source"}), path);
     LifecycleEntry e;
-    e.name = required_string(n, "name", path);
-    e.kind = required_string(n, "kind", path);
+    e.name = yaml_required_string(n, "name", path);
+    e.kind = yaml_required_string(n, "kind", path);
     e.context = read_context(n, path);
     validate_context(e.context, n, vocabulary, path);
     e.expansion = yaml_string(n, "expansion", path);
     e.ast = yaml_string(n, "ast", path);
     e.notes = yaml_string(n, "notes", path);
-    e.source = required_string(n, "source", path);
+    e.source = yaml_required_string(n, "source", path);
     own.lifecycle.push_back(e);
   });
 

@@ -10,19 +10,6 @@ namespace kmodlint {
 
 namespace {
 
-YAML::Node require(const YAML::Node& map, const std::string& key, const std::string& path) {
-  YAML::Node node = map[key];
-  if (!node) yaml_fail(map, path, "missing required key '" + key + "'");
-  return node;
-}
-
-std::string required_string(const YAML::Node& map, const std::string& key, const std::string& path) {
-  require(map, key, path);
-  std::string value = yaml_string(map, key, path);
-  if (value.empty()) yaml_fail(map[key], path, "key '" + key + "': must not be empty");
-  return value;
-}
-
 void one_of(const YAML::Node& map, const std::string& key, const std::string& value,
             const std::set<std::string>& allowed, const std::string& path) {
   if (allowed.count(value)) return;
@@ -119,7 +106,7 @@ LockTable load_lock_table(const std::string& path) {
   for_each_in(root, "lock_classes", path, [&](const YAML::Node& n) {
     yaml_reject_unknown_keys(n, {"id", "type", "sleeps", "description"}, path);
     LockClass c;
-    c.id = required_string(n, "id", path);
+    c.id = yaml_required_string(n, "id", path);
     if (n["type"] && !n["type"].IsNull()) c.type = yaml_string(n, "type", path);
     c.sleeps = yaml_bool(n, "sleeps", path, false);
     c.description = yaml_string(n, "description", path);
@@ -135,23 +122,23 @@ LockTable load_lock_table(const std::string& path) {
                               "held_when", "disables", "flags", "may_sleep", "pairs_with", "source", "notes"},
                              path);
     LockPrimitive p;
-    p.name = required_string(n, "name", path);
-    p.kind = required_string(n, "kind", path);
+    p.name = yaml_required_string(n, "name", path);
+    p.kind = yaml_required_string(n, "kind", path);
     one_of(n, "kind", p.kind, {"function", "inline", "macro"}, path);
     p.callee = yaml_string(n, "callee", path);
     if (p.callee.empty()) p.callee = p.name;
     p.alt_callees = yaml_string_list(n, "alt_callees", path);
     p.unwrap = yaml_string_list(n, "unwrap", path);
-    p.lock_class = required_string(n, "class", path);
+    p.lock_class = yaml_required_string(n, "class", path);
     check_class(n, p.lock_class);
-    p.op = required_string(n, "op", path);
+    p.op = yaml_required_string(n, "op", path);
     one_of(n, "op", p.op, {"acquire", "try_acquire", "release"}, path);
-    p.mode = required_string(n, "mode", path);
+    p.mode = yaml_required_string(n, "mode", path);
     one_of(n, "mode", p.mode, {"exclusive", "shared"}, path);
-    require(n, "lock_arg", path);
+    yaml_require(n, "lock_arg", path);
     p.lock_arg = optional_index(n, "lock_arg", path);
     if (p.op != "release") {
-      p.held_when = required_string(n, "held_when", path);
+      p.held_when = yaml_required_string(n, "held_when", path);
       one_of(n, "held_when", p.held_when, {"always", "nonzero", "zero"}, path);
     }
     p.disables = yaml_string_list(n, "disables", path);
@@ -159,13 +146,13 @@ LockTable load_lock_table(const std::string& path) {
     if (YAML::Node flags = n["flags"]) {
       if (!flags.IsMap()) yaml_fail(flags, path, "key 'flags': expected a mapping {from, index}");
       yaml_reject_unknown_keys(flags, {"from", "index"}, path);
-      p.flags_from = required_string(flags, "from", path);
+      p.flags_from = yaml_required_string(flags, "from", path);
       one_of(flags, "from", p.flags_from, {"result", "arg", "macro_arg"}, path);
       p.flags_index = yaml_int(flags, "index", path, -1);
     }
     p.may_sleep = yaml_bool(n, "may_sleep", path, false);
     p.pairs_with = yaml_string_list(n, "pairs_with", path);
-    p.source = required_string(n, "source", path);
+    p.source = yaml_required_string(n, "source", path);
     p.notes = yaml_string(n, "notes", path);
     table.primitives.push_back(p);
   });
@@ -176,20 +163,20 @@ LockTable load_lock_table(const std::string& path) {
                               "disables", "source"},
                              path);
     LockGuard g;
-    g.name = required_string(n, "name", path);
-    g.constructor = required_string(n, "constructor", path);
-    g.destructor = required_string(n, "destructor", path);
-    g.lock_class = required_string(n, "class", path);
+    g.name = yaml_required_string(n, "name", path);
+    g.constructor = yaml_required_string(n, "constructor", path);
+    g.destructor = yaml_required_string(n, "destructor", path);
+    g.lock_class = yaml_required_string(n, "class", path);
     check_class(n, g.lock_class);
-    g.mode = required_string(n, "mode", path);
+    g.mode = yaml_required_string(n, "mode", path);
     one_of(n, "mode", g.mode, {"exclusive", "shared"}, path);
-    require(n, "lock_arg", path);
+    yaml_require(n, "lock_arg", path);
     g.lock_arg = optional_index(n, "lock_arg", path);
-    g.acquire = required_string(n, "acquire", path);
-    g.release = required_string(n, "release", path);
+    g.acquire = yaml_required_string(n, "acquire", path);
+    g.release = yaml_required_string(n, "release", path);
     g.disables = yaml_string_list(n, "disables", path);
     check_disables(n, g.disables, path);
-    g.source = required_string(n, "source", path);
+    g.source = yaml_required_string(n, "source", path);
     table.guards.push_back(g);
   });
   for (const LockGuard& g : table.guards)
@@ -202,8 +189,8 @@ LockTable load_lock_table(const std::string& path) {
                               "atomic", "ordering", "source", "notes"},
                              path);
     LocklessAccess l;
-    l.name = required_string(n, "name", path);
-    l.kind = required_string(n, "kind", path);
+    l.name = yaml_required_string(n, "name", path);
+    l.kind = yaml_required_string(n, "kind", path);
     one_of(n, "kind", l.kind, {"function", "inline", "macro"}, path);
     l.callee = yaml_string(n, "callee", path);
     if (l.callee.empty()) l.callee = l.name;
@@ -211,17 +198,17 @@ LockTable load_lock_table(const std::string& path) {
     l.match = yaml_string(n, "match", path);
     if (l.match.empty()) l.match = "call";
     one_of(n, "match", l.match, {"call", "macro"}, path);
-    require(n, "object_arg", path);
+    yaml_require(n, "object_arg", path);
     l.object_arg = optional_index(n, "object_arg", path);
-    l.object = required_string(n, "object", path);
+    l.object = yaml_required_string(n, "object", path);
     one_of(n, "object", l.object, {"pointer", "lvalue"}, path);
-    l.access = required_string(n, "access", path);
+    l.access = yaml_required_string(n, "access", path);
     one_of(n, "access", l.access, {"read", "write", "rmw", "address"}, path);
-    require(n, "atomic", path);
+    yaml_require(n, "atomic", path);
     l.atomic = yaml_bool(n, "atomic", path, false);
-    l.ordering = required_string(n, "ordering", path);
+    l.ordering = yaml_required_string(n, "ordering", path);
     one_of(n, "ordering", l.ordering, {"relaxed", "acquire", "release", "full"}, path);
-    l.source = required_string(n, "source", path);
+    l.source = yaml_required_string(n, "source", path);
     l.notes = yaml_string(n, "notes", path);
     table.lockless.push_back(l);
   });
@@ -232,13 +219,13 @@ LockTable load_lock_table(const std::string& path) {
                               "notes"},
                              path);
     LockAnnotation a;
-    a.name = required_string(n, "name", path);
-    a.kind = required_string(n, "kind", path);
-    a.meaning = required_string(n, "meaning", path);
+    a.name = yaml_required_string(n, "name", path);
+    a.kind = yaml_required_string(n, "kind", path);
+    a.meaning = yaml_required_string(n, "meaning", path);
     a.expands_to = yaml_string(n, "expands_to", path);
     a.sparse_expands_to = yaml_string(n, "sparse_expands_to", path);
     a.ast_visible = yaml_bool(n, "ast_visible", path, false);
-    a.source = required_string(n, "source", path);
+    a.source = yaml_required_string(n, "source", path);
     a.notes = yaml_string(n, "notes", path);
     table.annotations.push_back(a);
   });

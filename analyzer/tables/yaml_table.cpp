@@ -63,6 +63,19 @@ int yaml_int(const YAML::Node& map, const std::string& key, const std::string& p
   }
 }
 
+YAML::Node yaml_require(const YAML::Node& map, const std::string& key, const std::string& path) {
+  YAML::Node node = map[key];
+  if (!node) yaml_fail(map, path, "missing required key '" + key + "'");
+  return node;
+}
+
+std::string yaml_required_string(const YAML::Node& map, const std::string& key, const std::string& path) {
+  yaml_require(map, key, path);
+  std::string value = yaml_string(map, key, path);
+  if (value.empty()) yaml_fail(map[key], path, "key '" + key + "': must not be empty");
+  return value;
+}
+
 void yaml_reject_unknown_keys(const YAML::Node& map, const std::vector<std::string>& known, const std::string& path) {
   if (!map.IsMap()) yaml_fail(map, path, "expected a mapping of keys to values");
   for (const auto& entry : map) {

@@ -18,6 +18,11 @@ std::string yaml_string(const YAML::Node& map, const std::string& key, const std
 bool yaml_bool(const YAML::Node& map, const std::string& key, const std::string& path, bool fallback);
 int yaml_int(const YAML::Node& map, const std::string& key, const std::string& path, int fallback);
 
+// The value of a key that must be present; throws "path:line: missing required key 'key'".
+YAML::Node yaml_require(const YAML::Node& map, const std::string& key, const std::string& path);
+// A string key that must be present and non-empty.
+std::string yaml_required_string(const YAML::Node& map, const std::string& key, const std::string& path);
+
 // Throws for a key of `map` not in `known`, naming the line; catches typos in tables.
 void yaml_reject_unknown_keys(const YAML::Node& map, const std::vector<std::string>& known, const std::string& path);
 
