@@ -10,6 +10,8 @@
 #include <unordered_set>
 
 #include "checks/check.h"
+#include "checks/shared_globals_analysis.h"
+#include "tables/ownership.h"
 
 namespace kmodlint {
 
@@ -29,6 +31,8 @@ unsigned test_set(BranchCondition::Test test, bool holds) {
     case T::NonNegative: set = kZero | kPos; break;
     case T::IsErr: set = kNeg; break;
     case T::IsErrOrNull: set = kNeg | kZero; break;
+    case T::BelowPositive: return holds ? kAll : kPos;  // only x >= C > 0 says x is positive
+    case T::AtLeastPositive: return holds ? kPos : kAll;
     case T::Unknown: return kAll;
   }
   return holds ? set : (kAll & ~set);
@@ -56,6 +60,9 @@ unsigned failure_of(FailsOn fails) {
 }
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+// The driver-data slot of the module's device (dev_set_drvdata / platform_get_drvdata, ...).
+const std::string kDrvdataSlot = "D:drvdata";
 
 // A comparable name for a value: "G:x.f" (global), "R:rec.field" (a field of a struct reached from a
 // local or a parameter: the driver's private data, the same in probe and remove), "P#0->f"
@@ -92,10 +99,40 @@ std::string bare(const std::string& key) {
   return key.substr(i);
 }
 
+// Every name of the value: key_of, and for a field of a struct also the other spelling of the
+// same storage. "R:rec.f" (any instance's field) comes with its access path ("L:p->f", "P#0->f"),
+// which names the object it sits in; a global's field "G:x.f" comes with "R:rec.f", the key that
+// code reaching the same global through a pointer produces.
+std::vector<std::string> keys_of(const ValueRef& v, const FunctionFacts& fn) {
+  std::string primary = key_of(v, fn);
+  if (primary.empty()) return {};
+  std::vector<std::string> keys{primary};
+  std::string b = bare(primary);
+  std::string prefix = primary.substr(0, primary.size() - b.size());
+  if (starts_with(b, "R:")) {
+    std::string root = "L:" + v.root;
+    if (v.kind == ValueRef::Kind::Param) {
+      auto found = std::find(fn.params.begin(), fn.params.end(), v.root);
+      if (found != fn.params.end()) root = "P#" + std::to_string(found - fn.params.begin());
+    }
+    keys.push_back(prefix + root + v.path);
+  } else if (v.kind == ValueRef::Kind::Global && !v.record.empty() && !v.field.empty() && v.path.ends_with(v.field) &&
+             v.path.find("[]") == std::string::npos) {
+    keys.push_back(prefix + "R:" + v.record + "." + v.field);
+  }
+  return keys;
+}
+
+bool names_any(const std::set<std::string>& comp, const std::vector<std::string>& keys) {
+  for (const std::string& k : keys)
+    if (comp.count(k)) return true;
+  return false;
+}
+
 // Storage that outlives the function: a global, driver data, something reached from a parameter.
 bool outliving(const std::string& key) {
   std::string b = bare(key);
-  return starts_with(b, "G:") || starts_with(b, "R:") || starts_with(b, "P#");
+  return starts_with(b, "G:") || starts_with(b, "R:") || starts_with(b, "P#") || b == kDrvdataSlot;
 }
 
 // The handle is kept where it outlives the function: component 0 names such storage, or, when
@@ -112,19 +149,20 @@ bool kept_outside(const R& r) {
 
 bool is_local(const std::string& key) { return starts_with(bare(key), "L:"); }
 
-// The value a handle component names, from the call's arguments.
-std::string component_key(const HandleComponent& c, const CallEvent& call, int call_index, const FunctionFacts& fn) {
+// The values a handle component names, from the call's arguments (key_of first, then aliases).
+std::vector<std::string> component_keys(const HandleComponent& c, const CallEvent& call, int call_index,
+                                        const FunctionFacts& fn) {
   using F = HandleComponent::From;
   switch (c.from) {
-    case F::Return: return "#c" + std::to_string(call_index);
-    case F::Constant: return "C:" + c.value;
-    case F::Global: return "G:" + c.value;
+    case F::Return: return {"#c" + std::to_string(call_index)};
+    case F::Constant: return {"C:" + c.value};
+    case F::Global: return {"G:" + c.value};
     case F::Arg:
     case F::OutArg: {
-      if (c.index < 0 || c.index >= static_cast<int>(call.args.size())) return "";
+      if (c.index < 0 || c.index >= static_cast<int>(call.args.size())) return {};
       ValueRef v = call.args[c.index];
       if (c.from == F::Arg && c.zero_means_return && v.kind == ValueRef::Kind::IntConstant && v.int_value == 0)
-        return "#c" + std::to_string(call_index);
+        return {"#c" + std::to_string(call_index)};
       if (!c.member.empty()) {
         std::string tail1 = "->" + c.member, tail2 = "." + c.member;
         if (v.address_of && v.path.size() > tail1.size() && v.path.ends_with(tail1)) {
@@ -136,16 +174,29 @@ std::string component_key(const HandleComponent& c, const CallEvent& call, int c
         v.record.clear();
         v.field.clear();
       }
-      std::string key = key_of(v, fn);
-      if (key.empty()) return "";
-      if (c.from == F::OutArg) {
-        if (key[0] == '&') return key.substr(1);
-        return "*" + key;
-      }
-      return key;
+      std::vector<std::string> keys = keys_of(v, fn);
+      if (c.from == F::OutArg)
+        for (std::string& key : keys) key = key[0] == '&' ? key.substr(1) : "*" + key;
+      return keys;
     }
   }
-  return "";
+  return {};
+}
+
+std::string component_key(const HandleComponent& c, const CallEvent& call, int call_index, const FunctionFacts& fn) {
+  std::vector<std::string> keys = component_keys(c, call, call_index, fn);
+  return keys.empty() ? "" : keys[0];
+}
+
+// The call passes what the entry's `equals` components require (&iomem_resource, not &ioport_resource).
+bool arguments_match(const AcquireApi& api, const CallEvent& call, const FunctionFacts& fn) {
+  for (const HandleComponent& c : api.handle) {
+    if (c.equals.empty()) continue;
+    if (c.index >= static_cast<int>(call.args.size())) return false;
+    std::string wanted = c.equals[0] == '&' ? "&G:" + c.equals.substr(1) : "G:" + c.equals;
+    if (key_of(call.args[c.index], fn) != wanted) return false;
+  }
+  return true;
 }
 
 // Callees that read their pointer arguments without taking ownership of them.
@@ -191,6 +242,7 @@ struct Resource {
   int depends_on = -1;                       // site this one depends on (depends_on in the table)
   FailsOn fails = FailsOn::Never;            // how the status values say failure (the API's, or a helper's)
   bool definite_release = false;
+  std::string held_if_fails;  // "#cN": a helper call that leaves it held when it fails
   SourceLocation released_at;
   std::string released_by;
 
@@ -212,6 +264,21 @@ struct State {
   std::vector<Resource> resources;  // sorted by site
   std::map<std::string, unsigned> knowledge;
   std::vector<PendingOrder> pending;
+  // Names of one pointer value, from assignments of one variable or field to another
+  // (priv->dev = &pdev->dev): keyed by the assigned location.
+  std::map<std::string, std::set<std::string>> same_value;
+
+  // Adds to `comp` every other name of a value it names.
+  void add_same_values(std::set<std::string>& comp) const {
+    std::set<std::string> more;
+    for (const auto& [target, names] : same_value)
+      for (const std::string& k : comp)
+        if (names.count(k)) {
+          more.insert(names.begin(), names.end());
+          break;
+        }
+    comp.insert(more.begin(), more.end());
+  }
 
   Resource* find(int site) {
     for (Resource& r : resources)
@@ -246,15 +313,114 @@ struct State {
     for (const auto& [k, v] : knowledge) out << k << '=' << v << ',';
     out << '}';
     for (const PendingOrder& p : pending) out << p.dependent << '<' << p.base << '@' << p.at.line << ';';
+    for (const auto& [target, names] : same_value) out << target << '=' << names.size() << ';';
     return out.str();
   }
 };
+
+// A helper's key in its caller's terms: "P#i..." becomes what the caller passed as argument i.
+std::string in_caller_terms(const std::string& key, const std::vector<ValueRef>& args, const FunctionFacts& caller) {
+  std::string b = bare(key);
+  std::string prefix = key.substr(0, key.size() - b.size());
+  if (!starts_with(b, "P#")) return key;
+  std::size_t end = 2;
+  while (end < b.size() && std::isdigit(static_cast<unsigned char>(b[end]))) ++end;
+  int index = std::stoi(b.substr(2, end - 2));
+  if (index >= static_cast<int>(args.size())) return "";
+  std::string arg = key_of(args[index], caller);
+  if (arg.empty()) return "";
+  std::string rest = b.substr(end);
+  if (rest.empty()) {
+    if (prefix == "&" && arg[0] == '*') return arg.substr(1);
+    if (prefix == "*" && arg[0] == '&') return arg.substr(1);
+    return prefix + arg;
+  }
+  if (starts_with(rest, "->") && arg[0] == '&') return prefix + arg.substr(1) + "." + rest.substr(2);
+  return prefix + arg + rest;
+}
+
+// The resources held in the object `v` points into (&obj->member names obj), or that are it.
+std::vector<int> resources_in_object(const State& state, ValueRef v, const FunctionFacts& fn) {
+  if (v.address_of && !v.field.empty()) {
+    std::size_t cut = v.path.rfind(v.field);
+    if (cut != std::string::npos && cut >= 1) {
+      cut -= v.path[cut - 1] == '.' ? 1 : (cut >= 2 && v.path.compare(cut - 2, 2, "->") == 0 ? 2 : 0);
+      v.path.resize(cut);
+      v.address_of = false;
+      v.record.clear();
+      v.field.clear();
+    }
+  }
+  std::vector<int> out;
+  for (const std::string& object : keys_of(v, fn)) {
+    std::string o = bare(object);
+    if (starts_with(o, "C:") || starts_with(o, "F:") || starts_with(o, "R:")) continue;
+    for (const Resource& r : state.resources) {
+      bool inside = false;
+      for (const auto& comp : r.comps)
+        for (const std::string& k : comp) {
+          std::string kb = bare(k);
+          if (kb == o || (starts_with(kb, o) && kb.size() > o.size() && (kb[o.size()] == '-' || kb[o.size()] == '.')))
+            inside = true;
+        }
+      if (inside && r.live() && std::find(out.begin(), out.end(), r.site) == out.end()) out.push_back(r.site);
+    }
+  }
+  return out;
+}
+
+// For a helper's summary: each key that names a local replaced by a name of the same value that
+// its caller can see (dev = &drvdata->pdev->dev; pm_runtime_disable(dev) releases &R:platform_device.dev).
+std::vector<std::string> visible_names(const State& state, std::vector<std::string> keys) {
+  for (std::string& key : keys) {
+    if (key.empty() || outliving(key)) continue;
+    std::set<std::string> names{key};
+    state.add_same_values(names);
+    std::string best;
+    for (const std::string& name : names) {
+      if (!outliving(name)) continue;
+      if (best.empty() || (starts_with(bare(name), "R:") && !starts_with(bare(best), "R:"))) best = name;
+    }
+    if (!best.empty()) key = best;
+  }
+  return keys;
+}
+
+unsigned sign_class(std::int64_t value) { return value < 0 ? kNeg : value == 0 ? kZero : kPos; }
+
+// The class of `c ? a : b` on this path, when what the path knows of c's subject decides it.
+std::optional<unsigned> chosen_class(const State& state, const ChosenValue& chosen, const FunctionFacts& fn) {
+  const BranchCondition& c = chosen.condition;
+  std::string key = key_of(c.subject, fn);
+  auto found = state.knowledge.find(key);
+  if (key.empty() || found == state.knowledge.end()) {
+    if (sign_class(chosen.if_true) == sign_class(chosen.if_false)) return sign_class(chosen.if_true);
+    return std::nullopt;
+  }
+  bool is_err_test = c.test == BranchCondition::Test::IsErr || c.test == BranchCondition::Test::IsErrOrNull;
+  unsigned holds = test_set(c.test, !(is_err_test && c.negated));
+  unsigned fails = test_set(c.test, is_err_test && c.negated);
+  if ((found->second & ~holds) == 0) return sign_class(chosen.if_true);
+  if ((found->second & ~fails) == 0) return sign_class(chosen.if_false);
+  return std::nullopt;
+}
+
+// `target` is a field of a local that names an element of a global list (container_of on a
+// global's list member: a same-value name "G:...^").
+bool in_global_list_element(const State& state, const ValueRef& target) {
+  if (target.kind != ValueRef::Kind::Local || target.path.empty()) return false;
+  auto found = state.same_value.find("L:" + target.root);
+  if (found == state.same_value.end()) return false;
+  return std::any_of(found->second.begin(), found->second.end(),
+                     [](const std::string& k) { return starts_with(k, "G:") && k.ends_with("^"); });
+}
 
 // What a helper function does to storage its caller can see.
 struct Summary {
   struct Acquire {
     int site;  // the helper's site (location inside the helper)
     std::vector<std::set<std::string>> comps;  // keys in helper terms (G:, R:, P#i)
+    bool held_on_failure = false;  // still held, in the caller's storage, when the helper fails
   };
   struct Release {
     const CleanupPair* pair;
@@ -264,6 +430,9 @@ struct Summary {
   std::vector<Acquire> acquires;
   std::vector<Release> releases;
   std::set<int> param_escapes;  // parameters handed to something unknown
+  // Parameters the helper stores where its caller can see them (apbs[n].RamIO = loc): index and
+  // the storage, in helper terms.
+  std::vector<std::pair<int, std::string>> param_stores;
   bool complete = true;
   FailsOn fails = FailsOn::Never;
 };
@@ -272,6 +441,7 @@ enum class Phase { Acquire, Teardown, Helper };
 
 struct WalkResult {
   std::vector<State> success_ends;
+  std::vector<State> failure_ends;
   std::vector<State> all_ends;
   std::vector<Summary::Release> releases;  // every release seen (for summaries)
   bool complete = true;
@@ -283,7 +453,8 @@ std::string loc_text(const SourceLocation& loc) {
 
 class Engine {
  public:
-  Engine(const ModuleModel& module, const CleanupPairTable& pairs) : module_(module), pairs_(pairs) {}
+  Engine(const ModuleModel& module, const CleanupPairTable& pairs, const OwnershipTable& ownership)
+      : module_(module), pairs_(pairs), ownership_(ownership) {}
 
   std::vector<CleanupFinding> findings;
   std::map<std::pair<SourceLocation, std::string>, std::set<int>> leaks_;  // (return, function) -> sites
@@ -348,6 +519,11 @@ class Engine {
   };
 
   bool process_call(Ctx& ctx, State& state, int call_index);
+  bool process_ownership_move(Ctx& ctx, State& state, int call_index);
+  bool registered_in_module(const CleanupPair& pair, const Resource& r, const Ctx& ctx) const;
+  bool managed_by_devres(const AcquireApi& api, const CallEvent& call, const State& state, const FunctionFacts& fn) const;
+  void run_callback(Ctx& ctx, State& state, const CallEvent& call, const CallbackInvoker& invoker);
+  void let_go(Ctx& ctx, State& state, const std::vector<int>& sites, const CallEvent& call);
   void process_assign(Ctx& ctx, State& state, const AssignEvent& assign);
   void process_return(Ctx& ctx, State& state, const ReturnEvent& ret);
   void release(Ctx& ctx, State& state, Resource& r, const std::string& by, const SourceLocation& at, bool definite,
@@ -355,11 +531,12 @@ class Engine {
   std::vector<State> branch(Ctx& ctx, const State& state, const BasicBlock& block);
   void apply_release(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
                      const std::vector<std::string>& keys, const SourceLocation& at, const std::string& by,
-                     std::set<int>& released_sites, bool via_helper);
-  bool release_between(const Ctx& ctx, int site, int return_block) const;
+                     std::set<int>& released_sites, bool via_helper, bool may_be_definite = true);
+  bool release_between(const Ctx& ctx, int site, int return_block, bool of_array_element) const;
 
   const ModuleModel& module_;
   const CleanupPairTable& pairs_;
+  const OwnershipTable& ownership_;
   std::vector<Site> sites_;
   std::map<const FunctionFacts*, Summary> summaries_;
   std::set<const FunctionFacts*> in_progress_;
@@ -377,6 +554,8 @@ void kill_key(State& state, const std::string& key) {
     std::erase_if(r.status_keys, stale);
   }
   std::erase_if(state.knowledge, [&](const auto& entry) { return stale(entry.first); });
+  std::erase_if(state.same_value, [&](const auto& entry) { return stale(entry.first); });
+  for (auto& [target, names] : state.same_value) std::erase_if(names, stale);
 }
 
 // Forgets remembered condition outcomes whose spelling mentions `name` as a whole word.
@@ -399,19 +578,19 @@ void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
   const FunctionFacts& fn = *ctx.fn->function;
   kill_text_keys(state, assign.target.field.empty() ? assign.target.root : assign.target.field);
   if (!assign.target.field.empty()) kill_text_keys(state, assign.target.root);
-  std::string target = key_of(assign.target, fn);
-  std::string value = key_of(assign.value, fn);
-  if (target.empty()) return;
-  std::string target_bare = bare(target);
+  std::vector<std::string> targets = keys_of(assign.target, fn);
+  std::vector<std::string> values = keys_of(assign.value, fn);
+  if (targets.empty()) return;
+  std::string value = values.empty() ? "" : values[0];
   // Which resources the value names, before the target stops naming anything.
   std::vector<std::pair<int, std::vector<bool>>> copies;
   std::vector<int> status_copies;
-  if (!value.empty())
+  if (!values.empty())
     for (Resource& r : state.resources) {
       std::vector<bool> comps(r.comps.size(), false);
       bool any = false;
       for (std::size_t j = 0; j < r.comps.size(); ++j)
-        if (r.comps[j].count(value)) comps[j] = any = true;
+        if (names_any(r.comps[j], values)) comps[j] = any = true;
       if (any) copies.emplace_back(r.site, comps);
       if (r.status_keys.count(value)) status_copies.push_back(r.site);
     }
@@ -424,14 +603,38 @@ void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
     const CallEvent& call = fn.calls[assign.value.call_index];
     if (call.callee == "PTR_ERR") known = kNeg;
   }
-  kill_key(state, target_bare);
+  if (assign.chosen) known = chosen_class(state, *assign.chosen, fn);
+  // p = list_next_entry(p, node): still an element of the same list.
+  bool next_element = assign.value.root == assign.target.root && assign.target.path.empty() &&
+                      assign.value.path.ends_with("^");
+  std::set<std::string> kept_names;
+  if (next_element)
+    if (auto found = state.same_value.find(bare(targets[0])); found != state.same_value.end()) kept_names = found->second;
+  for (const std::string& target : targets) kill_key(state, bare(target));
+  if (!kept_names.empty()) {
+    state.same_value[bare(targets[0])] = kept_names;
+    return;
+  }
+  std::string target_bare = bare(targets[0]);
   for (auto& [site, comps] : copies)
     if (Resource* r = state.find(site))
       for (std::size_t j = 0; j < comps.size(); ++j)
-        if (comps[j]) r->comps[j].insert(target_bare);
+        if (comps[j])
+          for (const std::string& target : targets) r->comps[j].insert(bare(target));
   for (int site : status_copies)
     if (Resource* r = state.find(site)) r->status_keys.insert(target_bare);
   if (known) state.knowledge[target_bare] = *known;
+  // Stored in an element of one of the module's lists (list_for_each_entry(info, &list, node);
+  // info->name = kstrdup(...)): the list owns it now, whoever empties the list releases it.
+  if (ctx.phase != Phase::Teardown && in_global_list_element(state, assign.target))
+    for (auto& [site, comps] : copies) state.erase(site);
+  using K = ValueRef::Kind;
+  if ((assign.value.kind == K::Local || assign.value.kind == K::Param || assign.value.kind == K::Global) &&
+      targets[0].find("[]") == std::string::npos) {
+    std::set<std::string>& names = state.same_value[target_bare];
+    for (const std::string& t : targets) names.insert(bare(t));
+    names.insert(values.begin(), values.end());
+  }
 }
 
 void Engine::release(Ctx& ctx, State& state, Resource& r, const std::string& by, const SourceLocation& at,
@@ -477,21 +680,21 @@ void Engine::release(Ctx& ctx, State& state, Resource& r, const std::string& by,
 // Applies a release API with the given per-component argument keys to the matching resources.
 void Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
                            const std::vector<std::string>& keys, const SourceLocation& at, const std::string& by,
-                           std::set<int>& released_sites, bool via_helper) {
+                           std::set<int>& released_sites, bool via_helper, bool may_be_definite) {
   for (Resource& r : state.resources) {
     if (sites_[r.site].pair != pair || released_sites.count(r.site)) continue;
-    bool equal = false, differs = false, primary_differs = false, primary_equal = false;
+    bool equal = false, differs = false, primary_equal = false;
     int first = -1;
     for (std::size_t j = 0; j < keys.size() && j < r.comps.size(); ++j) {
       if (!api->handle_args[j]) continue;
       if (first < 0) first = static_cast<int>(j);
-      if (keys[j].empty() || r.comps[j].empty()) continue;
+      // A call's result in the release (resource_size(res)) is another call than the acquire's.
+      if (keys[j].empty() || r.comps[j].empty() || starts_with(keys[j], "#c")) continue;
       if (r.comps[j].count(keys[j])) {
         equal = true;
         if (static_cast<int>(j) == first) primary_equal = true;
       } else {
         differs = true;
-        if (static_cast<int>(j) == first) primary_differs = true;
       }
     }
     auto stable = [](const std::string& k) {
@@ -503,7 +706,7 @@ void Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
       if (!api->handle_args[j] || keys[j].empty() || r.comps[j].empty() || r.comps[j].count(keys[j])) continue;
       if (!stable(keys[j]) || !std::all_of(r.comps[j].begin(), r.comps[j].end(), stable)) stable_difference = false;
     }
-    if (differs && equal && !primary_differs && stable_difference && !has_sibling(r.site) && !via_helper &&
+    if (differs && primary_equal && stable_difference && !has_sibling(r.site) && !via_helper &&
         r.live() && ctx.phase != Phase::Helper) {
       // Same object, different secondary component (free_irq with another dev_id).
       report("mismatched-release", at,
@@ -535,7 +738,8 @@ void Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
     // element or an expression that the loop recomputes).
     // R: keys name a field of any instance of a struct, so they cannot tell two instances apart.
     release(ctx, state, r, by, at,
-            primary_equal && keys[first].find("[]") == std::string::npos && !starts_with(bare(keys[first]), "R:"),
+            may_be_definite && primary_equal && keys[first].find("[]") == std::string::npos &&
+                !starts_with(bare(keys[first]), "R:"),
             api->idempotent,
             api->recursive);
   }
@@ -558,6 +762,7 @@ bool Engine::process_call(Ctx& ctx, State& state, int call_index) {
   const std::string& callee = call.callee;
   std::string fname = fn.name;
   bool known = false;
+  if (process_ownership_move(ctx, state, call_index)) return true;
 
   // Releases.
   std::set<int> released_sites;
@@ -576,7 +781,7 @@ bool Engine::process_call(Ctx& ctx, State& state, int call_index) {
       if (j == 0) c.member = match.api->member;
       keys.push_back(component_key(c, call, call_index, fn));
     }
-    ctx.result->releases.push_back({match.pair, match.api, keys});
+    ctx.result->releases.push_back({match.pair, match.api, visible_names(state, keys)});
     apply_release(ctx, state, match.pair, match.api, keys, call.location, match.api->name, released_sites, false);
   }
   // Releases on the failure path of acquired_on_failure resources (put_device after device_register).
@@ -625,6 +830,7 @@ bool Engine::process_call(Ctx& ctx, State& state, int call_index) {
   });
   for (const auto& match : acquire_matches) {
     known = true;
+    if (!arguments_match(*match.api, call, fn)) continue;
     if (!acquired_pairs.insert(match.pair).second) continue;
     if (match.pair->managed) {
       // A handle given to devres (devm_add_action(dev, undo, handle)) is devres's to release now.
@@ -640,13 +846,13 @@ bool Engine::process_call(Ctx& ctx, State& state, int call_index) {
     Resource r;
     r.site = site_for(match.pair, match.api, call.location, fname);
     for (const HandleComponent& c : match.api->handle) {
-      std::set<std::string> keys;
-      std::string key = component_key(c, call, call_index, fn);
-      if (!key.empty()) keys.insert(key);
-      r.comps.push_back(keys);
+      std::vector<std::string> keys = component_keys(c, call, call_index, fn);
+      r.comps.emplace_back(keys.begin(), keys.end());
+      state.add_same_values(r.comps.back());
     }
     if (std::all_of(r.comps.begin(), r.comps.end(), [](const auto& c) { return c.empty(); }))
       continue;  // cannot name the handle: do not guess
+    if (registered_in_module(*match.pair, r, ctx) || managed_by_devres(*match.api, call, state, fn)) continue;
     std::string status = "#c" + std::to_string(call_index);
     r.status_keys.insert(status);
     if (match.api->handle[0].from == HandleComponent::From::Return)
@@ -682,25 +888,7 @@ bool Engine::process_call(Ctx& ctx, State& state, int call_index) {
   FunctionRef target = module_.resolve_function(callee, ctx.fn->unit);
   if (target.function && target.function != ctx.fn->function && ctx.depth < 4) {
     const Summary& s = summary(target, ctx.depth + 1);
-    auto translate = [&](const std::string& key) -> std::string {
-      std::string b = bare(key);
-      std::string prefix = key.substr(0, key.size() - b.size());
-      if (!starts_with(b, "P#")) return key;
-      std::size_t end = 2;
-      while (end < b.size() && std::isdigit(static_cast<unsigned char>(b[end]))) ++end;
-      int index = std::stoi(b.substr(2, end - 2));
-      if (index >= static_cast<int>(call.args.size())) return "";
-      std::string arg = key_of(call.args[index], fn);
-      if (arg.empty()) return "";
-      std::string rest = b.substr(end);
-      if (rest.empty()) {
-        if (prefix == "&" && arg[0] == '*') return arg.substr(1);
-        if (prefix == "*" && arg[0] == '&') return arg.substr(1);
-        return prefix + arg;
-      }
-      if (starts_with(rest, "->") && arg[0] == '&') return prefix + arg.substr(1) + "." + rest.substr(2);
-      return prefix + arg + rest;
-    };
+    auto translate = [&](const std::string& key) { return in_caller_terms(key, call.args, fn); };
     std::set<int> helper_released;
     for (const Summary::Release& rel : s.releases) {
       std::vector<std::string> keys;
@@ -721,13 +909,26 @@ bool Engine::process_call(Ctx& ctx, State& state, int call_index) {
         r.comps.push_back(keys);
       }
       if (std::all_of(r.comps.begin(), r.comps.end(), [](const auto& c) { return c.empty(); })) continue;
-      r.status_keys.insert(status);
       r.fails = s.fails;
-      r.status = s.fails == FailsOn::Never ? Resource::Status::Held : Resource::Status::Maybe;
+      if (acq.held_on_failure || s.fails == FailsOn::Never) {
+        r.status = Resource::Status::Held;
+        if (acq.held_on_failure) r.held_if_fails = status;
+      } else {
+        r.status_keys.insert(status);
+        r.status = Resource::Status::Maybe;
+      }
       if (Resource* existing = state.find(r.site); existing && existing->live()) r.prior = true;
       state.put(std::move(r));
     }
     if (s.fails != FailsOn::Never) state.knowledge[status] = domain_of(s.fails);
+    for (const auto& [p, storage] : s.param_stores) {
+      if (p >= static_cast<int>(call.args.size())) continue;
+      std::vector<std::string> passed = keys_of(call.args[p], fn);
+      std::string where = translate(storage);
+      if (passed.empty() || where.empty()) continue;
+      for (Resource& r : state.resources)
+        if (r.live() && !r.comps.empty() && names_any(r.comps[0], passed)) r.comps[0].insert(bare(where));
+    }
     // Locals handed to a helper that does not release them: ownership may have moved.
     for (int p : s.param_escapes) {
       if (p >= static_cast<int>(call.args.size())) continue;
@@ -755,31 +956,112 @@ bool Engine::process_call(Ctx& ctx, State& state, int call_index) {
       if (!names) continue;
       if (ctx.phase == Phase::Teardown || is_local(key)) gone.push_back(r.site);
     }
-    if (ctx.phase == Phase::Helper && starts_with(bare(key), "P#")) {
-      // recorded by summary(): a parameter handed to an unknown function
-    }
   }
-  for (int site_id : gone) {
+  let_go(ctx, state, gone, call);
+  return true;
+}
+
+// Registered in a structure the module defines (its own notifier chain): freed with the module.
+bool Engine::registered_in_module(const CleanupPair& pair, const Resource& r, const Ctx& ctx) const {
+  int j = pair.module_owned_container;
+  if (j < 0 || j >= static_cast<int>(r.comps.size())) return false;
+  for (const std::string& key : r.comps[j]) {
+    if (!starts_with(key, "&G:") || key.find_first_of(".-[", 3) != std::string::npos) continue;
+    if (find_module_global(module_, ctx.fn->unit, key.substr(3), ctx.fn->function->name)) return true;
+  }
+  return false;
+}
+
+// The call acquires on a handle that a managed resource covers (vectors of a pcim_enable_device'd device).
+bool Engine::managed_by_devres(const AcquireApi& api, const CallEvent& call, const State& state,
+                               const FunctionFacts& fn) const {
+  for (const ArgRef& after : api.managed_after) {
+    if (after.arg >= static_cast<int>(call.args.size())) continue;
+    std::vector<std::string> keys = keys_of(call.args[after.arg], fn);
+    for (const Resource& r : state.resources)
+      if (r.live() && sites_[r.site].pair->id == after.pair && !r.comps.empty() && names_any(r.comps[0], keys))
+        return true;
+  }
+  return false;
+}
+
+// The table's ownership moves (rules/ownership.yaml). True when the call needs nothing more.
+bool Engine::process_ownership_move(Ctx& ctx, State& state, int call_index) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  const CallEvent& call = fn.calls[call_index];
+  if (const DrvdataSetter* setter = ownership_.drvdata_setter(call.callee)) {
+    if (setter->value_arg < static_cast<int>(call.args.size())) {
+      std::vector<std::string> keys = keys_of(call.args[setter->value_arg], fn);
+      for (Resource& r : state.resources)
+        if (r.live() && !r.comps.empty() && names_any(r.comps[0], keys)) r.comps[0].insert(kDrvdataSlot);
+    }
+    return true;
+  }
+  if (ownership_.drvdata_getter(call.callee)) {
+    for (Resource& r : state.resources)
+      if (!r.comps.empty() && r.comps[0].count(kDrvdataSlot)) r.comps[0].insert("#c" + std::to_string(call_index));
+    return true;
+  }
+  if (const OwnershipTransfer* transfer = ownership_.transfer(call.callee)) {
+    if (ctx.phase != Phase::Teardown && transfer->object_arg < static_cast<int>(call.args.size()))
+      for (int site_id : resources_in_object(state, call.args[transfer->object_arg], fn)) state.erase(site_id);
+    return true;
+  }
+  if (const CallbackInvoker* invoker = ownership_.callback_invoker(call.callee)) run_callback(ctx, state, call, *invoker);
+  return false;
+}
+
+// A module function handed to the kernel with a data argument (kref_put(&o->ref, release),
+// devm_add_action_or_reset(dev, undo, data)): what it releases, with its parameter bound to the data,
+// is released here or from now on by devres. The object the data points into goes with it.
+void Engine::run_callback(Ctx& ctx, State& state, const CallEvent& call, const CallbackInvoker& invoker) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  if (invoker.callback_arg >= static_cast<int>(call.args.size()) || invoker.data_arg >= static_cast<int>(call.args.size()))
+    return;
+  const ValueRef& callback = call.args[invoker.callback_arg];
+  if (callback.kind != ValueRef::Kind::Function) return;
+  FunctionRef target = module_.resolve_function(callback.root, ctx.fn->unit);
+  if (!target.function || target.function == ctx.fn->function || ctx.depth >= 4) return;
+  const Summary& s = summary(target, ctx.depth + 1);
+  std::vector<ValueRef> bound{call.args[invoker.data_arg]};
+  std::set<int> released;
+  for (const Summary::Release& rel : s.releases) {
+    std::vector<std::string> keys;
+    for (const std::string& k : rel.arg_keys) keys.push_back(k.empty() ? "" : in_caller_terms(k, bound, fn));
+    ctx.result->releases.push_back({rel.pair, rel.api, keys});
+    apply_release(ctx, state, rel.pair, rel.api, keys, call.location, callback.root, released, true, false);
+  }
+  if (invoker.runs == CallbackInvoker::Runs::Now) let_go(ctx, state, resources_in_object(state, bound[0], fn), call);
+}
+
+// Stops tracking `sites`: whatever runs now may release them (in teardown they count as released).
+void Engine::let_go(Ctx& ctx, State& state, const std::vector<int>& sites, const CallEvent& call) {
+  for (int site_id : sites) {
     if (ctx.phase == Phase::Teardown) {
-      if (Resource* r = state.find(site_id)) release(ctx, state, *r, callee, call.location, false, true, false);
+      if (Resource* r = state.find(site_id)) release(ctx, state, *r, call.callee, call.location, false, true, false);
     } else {
       state.erase(site_id);
     }
   }
-  return true;
 }
 
-bool Engine::release_between(const Ctx& ctx, int site_id, int return_block) const {
+// Can a block that releases the pair of `site_id` (or calls a module function, which may) reach
+// `return_block`? With `of_array_element`, only releases of an array element count.
+bool Engine::release_between(const Ctx& ctx, int site_id, int return_block, bool of_array_element) const {
   const FunctionFacts& fn = *ctx.fn->function;
   const CleanupPair* pair = sites_[site_id].pair;
-  // blocks that hold a release of the pair (or a call of a module function, which may release it)
   std::set<int> release_blocks;
   for (std::size_t i = 0; i < fn.calls.size(); ++i) {
     const std::string& callee = fn.calls[i].callee;
     bool releases = false;
     for (const auto& m : pairs_.releases_by_callee(callee))
       if (m.pair == pair) releases = true;
-    if (!releases && !callee.empty() && module_.resolve_function(callee, ctx.fn->unit).function) releases = true;
+    if (of_array_element) {
+      releases = releases && std::any_of(fn.calls[i].args.begin(), fn.calls[i].args.end(),
+                                         [](const ValueRef& a) { return a.path.find("[]") != std::string::npos; });
+    } else if (!releases && !callee.empty() && module_.resolve_function(callee, ctx.fn->unit).function) {
+      releases = true;
+    }
     if (releases) release_blocks.insert(ctx.call_block[i]);
   }
   if (release_blocks.empty()) return false;
@@ -800,12 +1082,13 @@ bool Engine::release_between(const Ctx& ctx, int site_id, int return_block) cons
 
 void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret) {
   const FunctionFacts& fn = *ctx.fn->function;
-  std::string key = key_of(ret.value, fn);
+  std::vector<std::string> keys = keys_of(ret.value, fn);
+  std::string key = keys.empty() ? "" : keys[0];
   // A returned handle leaves with the caller.
   if (!key.empty() && ret.value.kind != ValueRef::Kind::IntConstant) {
     std::vector<int> gone;
     for (const Resource& r : state.resources)
-      if (r.live() && !r.comps.empty() && r.comps[0].count(key) && fn.return_type.find('*') != std::string::npos)
+      if (r.live() && !r.comps.empty() && names_any(r.comps[0], keys) && fn.return_type.find('*') != std::string::npos)
         gone.push_back(r.site);
     for (int s : gone) state.erase(s);
   }
@@ -819,7 +1102,14 @@ void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret) {
   } else if (auto found = state.knowledge.find(key); !key.empty() && found != state.knowledge.end()) {
     failure = !(found->second & kZero);
   }
-  if (!failure || ctx.phase == Phase::Teardown) return;
+  if (ctx.phase == Phase::Teardown) return;
+  if (!failure) {
+    // `return helper();` passes on the helper's failure, and what it left held then.
+    if (ctx.phase != Phase::Acquire || ret.value.kind != ValueRef::Kind::CallResult) return;
+    for (const Resource& r : state.resources)
+      if (r.live() && r.held_if_fails == key && !sites_[r.site].pair->managed) leaks_[{ret.location, fn.name}].insert(r.site);
+    return;
+  }
   int return_block = -1;
   for (const BasicBlock& block : fn.blocks)
     for (const Event& e : block.events)
@@ -828,7 +1118,16 @@ void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret) {
     if (!r.live() || sites_[r.site].pair->managed) continue;
     if (!key.empty() && r.status_keys.count(key)) continue;  // returning its own failure
     if (r.status == Resource::Status::Maybe && r.status_keys.count(key)) continue;
-    if (r.prior && release_between(ctx, r.site, return_block)) continue;
+    // Acquired in a loop, or kept in an array: a release loop that reaches this return may
+    // release it (the facts cannot tell which element holds what).
+    bool in_array = !r.comps.empty() && std::any_of(r.comps[0].begin(), r.comps[0].end(), [](const std::string& k) {
+      return k.find("[]") != std::string::npos;
+    });
+    if ((r.prior && release_between(ctx, r.site, return_block, false)) ||
+        (in_array && release_between(ctx, r.site, return_block, true)))
+      continue;
+    // A helper that fails with the handle in its caller's storage leaves it to the caller's unwinding.
+    if (ctx.phase == Phase::Helper && kept_outside(r)) continue;
     leaks_[{ret.location, fn.name}].insert(r.site);
   }
 }
@@ -864,6 +1163,17 @@ std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock
     }
     s.knowledge[key] = now;
     std::vector<int> dropped;
+    // A pointer handle tested NULL on this path (`if (force_pdev) unregister(force_pdev)`): it
+    // does not hold a resource here.
+    if (now == kZero)
+      for (const Resource& r : s.resources) {
+        const AcquireApi* api = sites_[r.site].api;
+        bool pointer_handle = !api->handle.empty() && api->handle[0].from == HandleComponent::From::Return &&
+                              (api->fails == FailsOn::NullPtr || api->fails == FailsOn::ErrPtr ||
+                               api->fails == FailsOn::ErrPtrOrNull);
+        if (r.live() && pointer_handle && !r.comps.empty() && r.comps[0].count(key) && !r.status_keys.count(key))
+          dropped.push_back(r.site);
+      }
     for (Resource& r : s.resources) {
       if (!r.live() || !r.status_keys.count(key)) continue;
       const Site& site = sites_[r.site];
@@ -937,7 +1247,7 @@ WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initia
                       (ret.value.kind == ValueRef::Kind::CallResult &&
                        fn.calls[ret.value.call_index].callee == "ERR_PTR");
           }
-          if (!failure) result.success_ends.push_back(state);
+          (failure ? result.failure_ends : result.success_ends).push_back(state);
           result.all_ends.push_back(state);
           returned = true;
           break;
@@ -986,17 +1296,22 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
     s.fails = FailsOn::Zero;  // a yes/no helper: 0 / false is the failure
   else if (f.return_type != "void") s.fails = FailsOn::Negative;
   std::map<int, Summary::Acquire> acquires;
-  for (const State& end : walked.success_ends)
-    for (const Resource& r : end.resources) {
-      if (!r.live() || r.comps.empty()) continue;
-      if (!kept_outside(r)) continue;
-      Summary::Acquire& a = acquires[r.site];
-      a.site = r.site;
-      a.comps.resize(r.comps.size());
-      for (std::size_t j = 0; j < r.comps.size(); ++j)
-        for (const std::string& k : r.comps[j])
-          if (outliving(k) || starts_with(k, "C:")) a.comps[j].insert(k);
-    }
+  auto collect = [&](const std::vector<State>& ends, bool failure) {
+    for (const State& end : ends)
+      for (const Resource& r : end.resources) {
+        if (!r.live() || r.comps.empty()) continue;
+        if (!kept_outside(r)) continue;
+        Summary::Acquire& a = acquires[r.site];
+        a.site = r.site;
+        a.held_on_failure = a.held_on_failure || failure;
+        a.comps.resize(r.comps.size());
+        for (std::size_t j = 0; j < r.comps.size(); ++j)
+          for (const std::string& k : r.comps[j])
+            if (outliving(k) || starts_with(k, "C:")) a.comps[j].insert(k);
+      }
+  };
+  collect(walked.success_ends, false);
+  if (s.fails != FailsOn::Never) collect(walked.failure_ends, true);
   for (auto& [site_id, a] : acquires) s.acquires.push_back(a);
   for (const Summary::Release& rel : walked.releases) {
     bool visible = false;
@@ -1007,6 +1322,13 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
     for (std::string& k : copy.arg_keys)
       if (!outliving(k) && !starts_with(k, "C:")) k.clear();
     s.releases.push_back(copy);
+  }
+  for (const AssignEvent& assign : f.assigns) {
+    if (assign.value.kind != ValueRef::Kind::Param || !assign.value.path.empty() || assign.value.address_of) continue;
+    auto found = std::find(f.params.begin(), f.params.end(), assign.value.root);
+    if (found == f.params.end()) continue;
+    for (const std::string& target : keys_of(assign.target, f))
+      if (outliving(target)) s.param_stores.emplace_back(static_cast<int>(found - f.params.begin()), target);
   }
   // Parameters passed on to unknown functions (not borrowing ones).
   for (const CallEvent& call : f.calls) {
@@ -1034,6 +1356,7 @@ struct PhasePair {
   std::string what;     // "module init" / "probe of struct platform_driver foo"
   SourceLocation release_anchor;
   bool module_entry = false;
+  std::vector<std::string> bus_releases;  // pair ids the bus releases for the release function
 };
 
 std::vector<PhasePair> phase_pairs(const ModuleModel& module, const DriverLifecycleTable& lifecycle) {
@@ -1067,6 +1390,8 @@ std::vector<PhasePair> phase_pairs(const ModuleModel& module, const DriverLifecy
               std::find(pw->second.begin(), pw->second.end(), remove->field) != pw->second.end()) {
             p.release = module.resolve_function(remove->function, unit);
             p.release_anchor = remove->location;
+            for (const auto& [field, pairs] : s->bus_releases)
+              if (field == remove->field) p.bus_releases = pairs;
           }
         p.what = "struct " + probe->record + " " + holder;
         out.push_back(p);
@@ -1079,8 +1404,8 @@ std::vector<PhasePair> phase_pairs(const ModuleModel& module, const DriverLifecy
 }  // namespace
 
 std::vector<CleanupFinding> analyze_cleanup(const ModuleModel& module, const CleanupPairTable& pairs,
-                                            const DriverLifecycleTable& lifecycle) {
-  Engine engine(module, pairs);
+                                            const DriverLifecycleTable& lifecycle, const OwnershipTable& ownership) {
+  Engine engine(module, pairs, ownership);
   for (const PhasePair& p : phase_pairs(module, lifecycle)) {
     WalkResult acquired = engine.walk(p.acquire, Phase::Acquire, State{}, 0);
     if (!acquired.complete) continue;
@@ -1138,6 +1463,7 @@ std::vector<CleanupFinding> analyze_cleanup(const ModuleModel& module, const Cle
       // Acquired by a helper that is also a callback (a watchdog's start op called from init):
       // its pairing callback (stop) releases it, not exit.
       if (callbacks.count(acquired_at.function)) continue;
+      if (std::find(p.bus_releases.begin(), p.bus_releases.end(), acquired_at.pair->id) != p.bus_releases.end()) continue;
       // A reference on the module itself: exit cannot run while it is held.
       if (const Resource* r = start.find(s);
           r && !r->comps.empty() && r->comps[0].count("&G:__this_module"))
@@ -1174,7 +1500,11 @@ std::vector<CleanupFinding> analyze_cleanup(const ModuleModel& module, const Cle
 }
 
 void report_cleanup_findings(const ModuleModel& module, CheckContext& ctx, const std::string& check_id) {
-  for (const CleanupFinding& f : analyze_cleanup(module, active_cleanup_pairs(), default_driver_lifecycle())) {
+  const auto& all = module.memo<std::vector<CleanupFinding>>(
+      "cleanup-pairs", [&] {
+        return analyze_cleanup(module, active_cleanup_pairs(), default_driver_lifecycle(), default_ownership_table());
+      });
+  for (const CleanupFinding& f : all) {
     if (f.check_id != check_id) continue;
     Finding& finding = ctx.report(module, f.location, f.message, f.function);
     finding.notes = f.notes;

@@ -18,6 +18,7 @@
 #include "report/finding.h"
 #include "tables/cleanup_pairs.h"
 #include "tables/driver_lifecycle.h"
+#include "tables/ownership.h"
 
 namespace kmodlint {
 
@@ -31,7 +32,7 @@ struct CleanupFinding {
 
 // Every finding of the cleanup family for `module`, sorted and without duplicates.
 std::vector<CleanupFinding> analyze_cleanup(const ModuleModel& module, const CleanupPairTable& pairs,
-                                            const DriverLifecycleTable& lifecycle);
+                                            const DriverLifecycleTable& lifecycle, const OwnershipTable& ownership);
 
 // Reports the findings of `check_id` from analyze_cleanup (with the active tables).
 class CheckContext;

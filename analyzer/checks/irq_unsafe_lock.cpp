@@ -18,8 +18,8 @@ bool spinning(const LockPrimitive& p) {
 }  // namespace
 
 void IrqUnsafeLockCheck::check_module(const ModuleModel& module, CheckContext& ctx) {
-  SharedGlobalsAnalysis analysis =
-      analyze_shared_globals(module, default_entry_point_table(), default_lock_table());
+  const SharedGlobalsAnalysis& analysis = module.memo<SharedGlobalsAnalysis>(
+      "shared-globals", [&] { return analyze_shared_globals(module, default_entry_point_table(), default_lock_table()); });
 
   std::map<std::string, std::vector<const LockAcquisition*>> by_lock;
   for (const LockAcquisition& a : analysis.acquisitions)

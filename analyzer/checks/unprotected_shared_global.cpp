@@ -33,8 +33,8 @@ bool before(const SharedAccess* a, const SharedAccess* b) {
 }  // namespace
 
 void UnprotectedSharedGlobalCheck::check_module(const ModuleModel& module, CheckContext& ctx) {
-  SharedGlobalsAnalysis analysis =
-      analyze_shared_globals(module, default_entry_point_table(), default_lock_table());
+  const SharedGlobalsAnalysis& analysis = module.memo<SharedGlobalsAnalysis>(
+      "shared-globals", [&] { return analyze_shared_globals(module, default_entry_point_table(), default_lock_table()); });
 
   std::map<std::string, std::vector<const SharedAccess*>> by_location;
   for (const SharedAccess& a : analysis.accesses) by_location[a.location_key].push_back(&a);

@@ -47,6 +47,8 @@ const char* to_string(BranchCondition::Test test) {
     case BranchCondition::Test::NonNegative: return "non-negative";
     case BranchCondition::Test::IsErr: return "IS_ERR";
     case BranchCondition::Test::IsErrOrNull: return "IS_ERR_OR_NULL";
+    case BranchCondition::Test::BelowPositive: return "below-positive-constant";
+    case BranchCondition::Test::AtLeastPositive: return "at-least-positive-constant";
   }
   return "?";
 }

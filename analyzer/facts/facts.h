@@ -57,10 +57,38 @@ struct CallEvent {
   SourceLocation location;
 };
 
+// What the condition of a two-way branch tests. Successor 0 is taken when the test holds
+// (when it does not hold, for a negated IS_ERR test: `if (!IS_ERR(p))`).
+struct BranchCondition {
+  enum class Test {
+    Unknown,
+    NonZero,    // if (x), if (x != 0), if (x != NULL)
+    Zero,       // if (!x), if (x == 0), if (x == NULL)
+    Negative,   // if (x < 0)
+    NonNegative,  // if (x >= 0)
+    IsErr,        // if (IS_ERR(x))
+    IsErrOrNull,  // if (IS_ERR_OR_NULL(x))
+    BelowPositive,    // if (x < C), if (x <= C) with a constant C > 0 (a loop bound)
+    AtLeastPositive,  // if (x >= C), if (x > C) with a constant C > 0
+  };
+  Test test = Test::Unknown;
+  bool negated = false;  // only for IsErr / IsErrOrNull; the others negate into each other
+  ValueRef subject;  // the tested value (a variable, or a CallResult)
+  SourceLocation location;
+};
+
+// A value chosen by a condition: `cond ? 0 : 1`, or a comparison used as a value (`ok = p != NULL`).
+struct ChosenValue {
+  BranchCondition condition;
+  std::int64_t if_true = 1;
+  std::int64_t if_false = 0;
+};
+
 struct AssignEvent {
   ValueRef target;  // the assigned location (a local declared with an initializer counts)
   ValueRef value;
   SourceLocation location;
+  std::optional<ChosenValue> chosen = std::nullopt;  // set when the value is one of two integer constants
 };
 
 struct AccessEvent {
@@ -86,23 +114,6 @@ struct Event {
   int index;  // into FunctionFacts::calls / assigns / accesses / returns
 };
 
-// What the condition of a two-way branch tests. Successor 0 is taken when the test holds
-// (when it does not hold, for a negated IS_ERR test: `if (!IS_ERR(p))`).
-struct BranchCondition {
-  enum class Test {
-    Unknown,
-    NonZero,    // if (x), if (x != 0), if (x != NULL)
-    Zero,       // if (!x), if (x == 0), if (x == NULL)
-    Negative,   // if (x < 0)
-    NonNegative,  // if (x >= 0)
-    IsErr,        // if (IS_ERR(x))
-    IsErrOrNull,  // if (IS_ERR_OR_NULL(x))
-  };
-  Test test = Test::Unknown;
-  bool negated = false;  // only for IsErr / IsErrOrNull; the others negate into each other
-  ValueRef subject;  // the tested value (a variable, or a CallResult)
-  SourceLocation location;
-};
 
 struct BasicBlock {
   int id = 0;

@@ -40,8 +40,16 @@ json::Value function(const FunctionFacts& fn) {
     if (call.noreturn) object["noreturn"] = true;
     calls.push_back(std::move(object));
   }
-  for (const AssignEvent& assign : fn.assigns)
-    assigns.push_back(json::Object{{"target", value(assign.target)}, {"value", value(assign.value)}, {"at", location(assign.location)}});
+  for (const AssignEvent& assign : fn.assigns) {
+    json::Object object{{"target", value(assign.target)}, {"value", value(assign.value)}, {"at", location(assign.location)}};
+    if (assign.chosen)
+      object["chosen"] = json::Object{{"test", to_string(assign.chosen->condition.test)},
+                                      {"negated", assign.chosen->condition.negated},
+                                      {"subject", value(assign.chosen->condition.subject)},
+                                      {"if_true", assign.chosen->if_true},
+                                      {"if_false", assign.chosen->if_false}};
+    assigns.push_back(std::move(object));
+  }
   for (const AccessEvent& access : fn.accesses) {
     json::Object object{{"variable", access.variable}, {"path", access.path}, {"mode", to_string(access.mode)},
                         {"at", location(access.location)}};

@@ -26,6 +26,7 @@ class FunctionExtractor {
   FunctionFacts run();
 
  private:
+  static const Expr* tested_here(const CFGBlock& block, const Expr* condition);
   void visit_element(const Stmt* statement, BasicBlock& block);
   void add_call(const CallExpr& call, BasicBlock& block);
   void add_assign(ValueRef target, const Expr* value, clang::SourceLocation loc, BasicBlock& block);
@@ -96,9 +97,22 @@ FunctionFacts FunctionExtractor::run() {
     }
     if (is_two_way_branch(*cfg_block))
       if (const auto* condition = dyn_cast_or_null<Expr>(cfg_block->getTerminatorCondition(false)))
-        block.condition = summarizer_.summarize_condition(condition);
+        block.condition = summarizer_.summarize_condition(tested_here(*cfg_block, condition));
   }
   return facts_;
+}
+
+// The part of `condition` this block's branch decides. `if (a && b)` ends two blocks: the one
+// ending in the `&&` tests a (getTerminatorCondition gives a), the one ending in the `if` is only
+// reached with a true and tests b, though its condition is the whole `a && b`.
+const Expr* FunctionExtractor::tested_here(const CFGBlock& block, const Expr* condition) {
+  const Stmt* terminator = block.getTerminatorStmt();
+  const Expr* tested = condition;
+  while (true) {
+    const auto* logical = dyn_cast<BinaryOperator>(tested->IgnoreParens());
+    if (!logical || !logical->isLogicalOp() || logical == terminator) return tested;
+    tested = logical->getRHS();
+  }
 }
 
 void FunctionExtractor::visit_element(const Stmt* statement, BasicBlock& block) {
@@ -156,6 +170,7 @@ void FunctionExtractor::add_assign(ValueRef target, const Expr* value, clang::So
   AssignEvent event;
   event.target = std::move(target);
   event.value = summarizer_.summarize(value);
+  event.chosen = summarizer_.summarize_choice(value);
   event.location = summarizer_.location(loc);
   if (event.value.kind == ValueRef::Kind::CallResult)
     facts_.calls[event.value.call_index].result_to = event.target;

@@ -24,7 +24,33 @@ BranchCondition::Test negate(BranchCondition::Test test) {
     case T::Zero: return T::NonZero;
     case T::Negative: return T::NonNegative;
     case T::NonNegative: return T::Negative;
+    case T::BelowPositive: return T::AtLeastPositive;
+    case T::AtLeastPositive: return T::BelowPositive;
     default: return T::Unknown;
+  }
+}
+
+// `x < C`, `x <= C`, `x >= C`, `x > C` (or mirrored) with an integer constant C > 0: the tested
+// value and whether the comparison says "below C".
+std::optional<std::pair<const Expr*, BranchCondition::Test>> positive_bound(const Expr* lhs, const Expr* rhs,
+                                                                             BinaryOperatorKind op,
+                                                                             const ASTContext& context) {
+  using T = BranchCondition::Test;
+  auto positive = [&](const Expr* e) {
+    Expr::EvalResult value;
+    return !e->isValueDependent() && e->EvaluateAsInt(value, context) && value.Val.getInt().isStrictlyPositive();
+  };
+  if (!positive(rhs)) {
+    if (!positive(lhs) || positive(rhs)) return std::nullopt;
+    std::swap(lhs, rhs);
+    op = BinaryOperator::reverseComparisonOp(op);
+  }
+  switch (op) {
+    case BO_LT:
+    case BO_LE: return std::make_pair(lhs, T::BelowPositive);
+    case BO_GT:
+    case BO_GE: return std::make_pair(lhs, T::AtLeastPositive);
+    default: return std::nullopt;
   }
 }
 
@@ -173,13 +199,33 @@ ValueRef ValueSummarizer::summarize(const Expr* expr) const {
     const CompoundStmt* body = statement_expr->getSubStmt();
     if (!body->body_empty())
       if (const auto* last = dyn_cast<Expr>(body->body_back())) {
-        ValueRef result = summarize(last);
+        ValueRef result = summarize_container_of(*last);
+        if (result.kind == ValueRef::Kind::None) result = summarize(last);
         result.text = value.text;
         return result;
       }
   }
   value.kind = ValueRef::Kind::Other;
   return value;
+}
+
+// container_of(ptr, type, member) ends in `(type *)(__mptr - offsetof(type, member))`, with
+// `void *__mptr = (void *)(ptr);` declared in the same statement expression: the object that
+// contains what ptr points to, written as ptr's value with the path suffix "^".
+ValueRef ValueSummarizer::summarize_container_of(const Expr& last) const {
+  const auto* difference = dyn_cast<BinaryOperator>(strip(&last));
+  if (!difference || difference->getOpcode() != BO_Sub) return {};
+  const auto* ref = dyn_cast<DeclRefExpr>(strip(difference->getLHS()));
+  const auto* var = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+  if (!var || var->hasGlobalStorage() || !var->getInit() || !var->getType()->isPointerType()) return {};
+  ValueRef contained = summarize(var->getInit());
+  if (contained.kind != ValueRef::Kind::Local && contained.kind != ValueRef::Kind::Param &&
+      contained.kind != ValueRef::Kind::Global)
+    return {};
+  contained.path += "^";
+  contained.record.clear();
+  contained.field.clear();
+  return contained;
 }
 
 bool ValueSummarizer::summarize_condition_into(const Expr* condition, BranchCondition& out) const {
@@ -205,6 +251,11 @@ bool ValueSummarizer::summarize_condition_into(const Expr* condition, BranchCond
     Expr::EvalResult constant;
     bool rhs_zero = !rhs->isValueDependent() && rhs->EvaluateAsInt(constant, context_) &&
                     constant.Val.getInt() == 0;
+    if (auto bound = positive_bound(lhs, rhs, op, context_)) {
+      out.subject = summarize(bound->first);
+      out.test = bound->second;
+      return true;
+    }
     if (!rhs_zero) {
       bool lhs_zero = !lhs->isValueDependent() && lhs->EvaluateAsInt(constant, context_) &&
                       constant.Val.getInt() == 0;
@@ -234,6 +285,36 @@ bool ValueSummarizer::summarize_condition_into(const Expr* condition, BranchCond
   out.test = T::NonZero;
   out.subject = summarize(expr);
   return true;
+}
+
+std::optional<ChosenValue> ValueSummarizer::summarize_choice(const Expr* value) const {
+  if (!value) return std::nullopt;
+  const Expr* inner = strip(value);
+  ChosenValue chosen;
+  const Expr* condition = nullptr;
+  if (const auto* choice = dyn_cast<ConditionalOperator>(inner)) {
+    Expr::EvalResult if_true, if_false;
+    const Expr* true_arm = strip(choice->getTrueExpr());
+    const Expr* false_arm = strip(choice->getFalseExpr());
+    if (true_arm->isValueDependent() || false_arm->isValueDependent() ||
+        !true_arm->getType()->isIntegralOrEnumerationType() || !false_arm->getType()->isIntegralOrEnumerationType() ||
+        !true_arm->EvaluateAsInt(if_true, context_) || !false_arm->EvaluateAsInt(if_false, context_))
+      return std::nullopt;
+    chosen.if_true = if_true.Val.getInt().getExtValue();
+    chosen.if_false = if_false.Val.getInt().getExtValue();
+    condition = choice->getCond();
+  } else if (const auto* binary = dyn_cast<BinaryOperator>(inner); binary && binary->isComparisonOp()) {
+    condition = inner;
+  } else if (const auto* unary = dyn_cast<UnaryOperator>(inner); unary && unary->getOpcode() == UO_LNot) {
+    condition = inner;
+  } else {
+    return std::nullopt;
+  }
+  if (!summarize_condition_into(condition, chosen.condition) ||
+      chosen.condition.test == BranchCondition::Test::Unknown)
+    return std::nullopt;
+  chosen.condition.location = location(condition->getBeginLoc());
+  return chosen;
 }
 
 BranchCondition ValueSummarizer::summarize_condition(const Expr* condition) const {

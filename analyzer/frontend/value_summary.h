@@ -20,6 +20,8 @@ class ValueSummarizer {
 
   ValueRef summarize(const clang::Expr* expr) const;
   BranchCondition summarize_condition(const clang::Expr* condition) const;
+  // `c ? 0 : 1` with integer constant arms, or a comparison or `!x` used as a value.
+  std::optional<ChosenValue> summarize_choice(const clang::Expr* value) const;
   SourceLocation location(clang::SourceLocation loc) const;
   std::string spelling(const clang::Expr* expr) const;
 
@@ -28,6 +30,7 @@ class ValueSummarizer {
 
  private:
   bool summarize_condition_into(const clang::Expr* condition, BranchCondition& out) const;
+  ValueRef summarize_container_of(const clang::Expr& last) const;
 
   clang::ASTContext& context_;
   std::unordered_map<const clang::CallExpr*, int> call_indices_;

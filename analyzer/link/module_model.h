@@ -37,7 +37,17 @@ class ModuleModel {
   std::optional<std::pair<const UnitFacts*, EntryMacro>> module_exit() const;
   std::vector<std::pair<const UnitFacts*, ModuleInfoEntry>> module_info(const std::string& tag) const;
 
+  // The result of a whole-module analysis that several checks read (the cleanup-pairs engine,
+  // the shared-globals analysis), computed on the first request and kept with the module.
+  template <typename T, typename Compute>
+  const T& memo(const std::string& key, Compute compute) const {
+    auto found = memos_.find(key);
+    if (found == memos_.end()) found = memos_.emplace(key, std::make_shared<T>(compute())).first;
+    return *static_cast<const T*>(found->second.get());
+  }
+
  private:
+  mutable std::map<std::string, std::shared_ptr<const void>> memos_;
   const ModuleSpec* spec_;
   std::vector<const UnitFacts*> units_;
   bool complete_ = true;

@@ -46,7 +46,7 @@ std::vector<HandleComponent> parse_handle(const YAML::Node& api, const std::stri
   if (required && list.size() == 0) yaml_fail(api["handle"], path, "key 'handle': needs at least one component");
   for (const YAML::Node& c : list) {
     if (!c.IsMap()) yaml_fail(c, path, "a handle component must be a mapping");
-    yaml_reject_unknown_keys(c, {"from", "index", "value", "member", "zero_means"}, path);
+    yaml_reject_unknown_keys(c, {"from", "index", "value", "member", "zero_means", "equals"}, path);
     HandleComponent component;
     std::string from = yaml_required_string(c, "from", path);
     if (from == "return") component.from = HandleComponent::From::Return;
@@ -68,6 +68,9 @@ std::vector<HandleComponent> parse_handle(const YAML::Node& api, const std::stri
     if (!zero_means.empty() && zero_means != "return")
       yaml_fail(c["zero_means"], path, "key 'zero_means': expected return");
     component.zero_means_return = zero_means == "return";
+    component.equals = yaml_string(c, "equals", path);
+    if (!component.equals.empty() && component.from != HandleComponent::From::Arg)
+      yaml_fail(c["equals"], path, "key 'equals' needs a component from 'arg'");
     handle.push_back(component);
   }
   return handle;
@@ -92,7 +95,8 @@ std::string callee_of(const YAML::Node& api, const std::string& name, const std:
 AcquireApi parse_acquire(const YAML::Node& api, const std::string& path) {
   if (!api.IsMap()) yaml_fail(api, path, "an acquire entry must be a mapping");
   yaml_reject_unknown_keys(api, {"name", "kind", "callee", "alt_callees", "match", "handle", "fails", "unchecked_ok",
-                                 "acquired_on_failure", "failure_release", "consumes", "depends_on", "notes"},
+                                 "acquired_on_failure", "failure_release", "consumes", "depends_on", "managed_after",
+                                 "notes"},
                            path);
   AcquireApi a;
   a.name = yaml_required_string(api, "name", path);
@@ -123,6 +127,12 @@ AcquireApi parse_acquire(const YAML::Node& api, const std::string& path) {
     ArgRef ref{yaml_required_string(d, "pair", path), yaml_int(d, "arg", path, -1)};
     if (ref.arg < 0) yaml_fail(d, path, "depends_on: needs a non-negative 'arg'");
     a.depends_on.push_back(ref);
+  }
+  for (const YAML::Node& d : sequence(api, "managed_after", path, false)) {
+    yaml_reject_unknown_keys(d, {"pair", "arg"}, path);
+    ArgRef ref{yaml_required_string(d, "pair", path), yaml_int(d, "arg", path, -1)};
+    if (ref.arg < 0) yaml_fail(d, path, "managed_after: needs a non-negative 'arg'");
+    a.managed_after.push_back(ref);
   }
   return a;
 }
@@ -170,8 +180,8 @@ ReleaseApi parse_release(const YAML::Node& api, const std::string& path, std::si
 
 CleanupPair parse_pair(const YAML::Node& p, const std::string& path) {
   if (!p.IsMap()) yaml_fail(p, path, "a pair must be a mapping");
-  yaml_reject_unknown_keys(p, {"id", "family", "summary", "managed", "setup", "acquire", "release", "wrong_release",
-                               "source", "notes"},
+  yaml_reject_unknown_keys(p, {"id", "family", "summary", "managed", "module_owned_container", "setup", "acquire",
+                               "release", "wrong_release", "source", "notes"},
                            path);
   static const std::regex id_shape("[a-z0-9][a-z0-9-]*");
   static const std::set<std::string> families = {
@@ -186,6 +196,7 @@ CleanupPair parse_pair(const YAML::Node& p, const std::string& path) {
   if (!families.count(pair.family)) yaml_fail(p["family"], path, "key 'family': unknown family '" + pair.family + "'");
   pair.summary = yaml_string(p, "summary", path);
   pair.managed = yaml_bool(p, "managed", path, false);
+  pair.module_owned_container = yaml_int(p, "module_owned_container", path, -1);
   for (const YAML::Node& s : sequence(p, "setup", path, false)) {
     yaml_reject_unknown_keys(s, {"name", "kind", "callee", "alt_callees", "match", "handle", "notes"}, path);
     SetupApi setup;
@@ -268,10 +279,14 @@ void CleanupPairTable::reindex() {
 
 void CleanupPairTable::validate() const {
   for (const CleanupPair& pair : pairs_) {
-    for (const AcquireApi& a : pair.acquire)
+    for (const AcquireApi& a : pair.acquire) {
+      for (const ArgRef& d : a.managed_after)
+        if (!find(d.pair))
+          throw InputError(pair.defined_in, "pair '" + pair.id + "': managed_after names unknown pair '" + d.pair + "'");
       for (const ArgRef& d : a.depends_on)
         if (!find(d.pair))
           throw InputError(pair.defined_in, "pair '" + pair.id + "': depends_on names unknown pair '" + d.pair + "'");
+    }
     for (const ReleaseApi& r : pair.release)
       for (const std::string& other : r.also_releases)
         if (!find(other))

@@ -15,6 +15,7 @@ struct HandleComponent {
   std::string value;      // for Constant / Global
   std::string member;     // the argument is &(H)->member
   bool zero_means_return = false;
+  std::string equals;     // the argument must be this expression ("&iomem_resource")
 };
 
 enum class FailsOn { Never, NullPtr, ErrPtr, ErrPtrOrNull, Negative, NonZero, Zero, DmaMappingError };
@@ -40,6 +41,9 @@ struct AcquireApi {
   };
   std::vector<Consume> consumes;
   std::vector<ArgRef> depends_on;
+  // Argument `arg` is the handle of a live resource of `pair` (pcim_enable_device): devres then
+  // releases what this call acquires.
+  std::vector<ArgRef> managed_after;
 };
 
 struct ReleaseApi {
@@ -77,6 +81,9 @@ struct CleanupPair {
   std::string family;
   std::string summary;
   bool managed = false;
+  // Handle component naming what the resource is registered in (a notifier chain head): when
+  // that is a variable of the module itself, the registration dies with the module.
+  int module_owned_container = -1;
   std::vector<SetupApi> setup;
   std::vector<AcquireApi> acquire;
   std::vector<ReleaseApi> release;

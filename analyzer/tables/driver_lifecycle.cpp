@@ -35,6 +35,7 @@ DriverLifecycleTable load_driver_lifecycle(const std::string& path) {
         entry.pairs_with.emplace_back(field, yaml_string_list(f, "pairs_with", path));
       } else if (role == "remove") {
         entry.remove_fields.push_back(field);
+        entry.bus_releases.emplace_back(field, yaml_string_list(f, "bus_releases", path));
       }
     }
     for (auto& [probe, releases] : entry.pairs_with)

@@ -14,6 +14,9 @@ struct DriverLifecycleStruct {
   // For each probe field, the fields that release what it acquired (pairs_with; all
   // remove fields when the table does not say).
   std::vector<std::pair<std::string, std::vector<std::string>>> pairs_with;
+  // For each remove field, the cleanup pairs (rules/cleanup-pairs.yaml ids) the bus itself
+  // releases around the call (bus_releases: the USB core kills an interface's URBs).
+  std::vector<std::pair<std::string, std::vector<std::string>>> bus_releases;
 };
 
 struct DriverLifecycleTable {

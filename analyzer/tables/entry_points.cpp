@@ -12,7 +12,7 @@ namespace {
 
 const std::vector<std::string> kContextKeys = {"context",   "may_sleep",  "irqs_disabled", "bh_disabled",
                                                "concurrent_with_self",    "serialized_by", "role",
-                                               "pairs_with", "notes"};
+                                               "pairs_with", "bus_releases", "notes"};
 
 std::vector<std::string> with(std::vector<std::string> keys, const std::vector<std::string>& more) {
   keys.insert(keys.end(), more.begin(), more.end());

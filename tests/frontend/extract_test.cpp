@@ -185,3 +185,62 @@ TEST_F(FrontendOnKernelHeaders, AccessesWithModes) {
   EXPECT_EQ(accesses, (std::vector<std::string>{"lock:address-taken:mutex_lock", "count:read-write:",
                                                 "lock:address-taken:mutex_unlock", "elsewhere:read:"}));
 }
+
+TEST(FrontendConditions, CompoundConditionsChosenValuesLoopBoundsAndListElements) {
+  UnitFacts unit = parse_source("fxcond", R"(#include <linux/module.h>
+#include <linux/list.h>
+#include <linux/slab.h>
+
+struct fx_entry {
+	struct list_head node;
+	char *name;
+};
+static LIST_HEAD(fx_list);
+
+int fx_conditions(int rv, char *p, void *q)
+{
+	struct fx_entry *e;
+	int have, i;
+
+	have = (q == NULL) ? 0 : 1;
+	for (i = 0; i < 4; i++)
+		rv += have;
+	list_for_each_entry(e, &fx_list, node)
+		rv++;
+	if (rv && p)
+		kfree(p);
+	return rv;
+}
+MODULE_LICENSE("GPL");
+)");
+  ASSERT_TRUE(unit.parsed);
+  const FunctionFacts& fn = function_named(unit, "fx_conditions");
+  bool saw_p = false, saw_compound_text = false, saw_bound = false;
+  for (const BasicBlock& block : fn.blocks) {
+    if (!block.condition) continue;
+    const BranchCondition& c = *block.condition;
+    saw_p = saw_p || (c.subject.root == "p" && c.test == BranchCondition::Test::NonZero);
+    saw_compound_text = saw_compound_text || c.subject.text.find("&&") != std::string::npos;
+    saw_bound = saw_bound || (c.subject.root == "i" && c.test == BranchCondition::Test::BelowPositive);
+  }
+  EXPECT_TRUE(saw_p) << "the block ending `if (rv && p)` tests p";
+  EXPECT_FALSE(saw_compound_text);
+  EXPECT_TRUE(saw_bound);
+
+  const AssignEvent* have = nullptr;
+  const AssignEvent* element = nullptr;
+  for (const AssignEvent& assign : fn.assigns) {
+    if (assign.target.root == "have") have = &assign;
+    if (assign.target.root == "e" && !element) element = &assign;
+  }
+  ASSERT_NE(have, nullptr);
+  ASSERT_TRUE(have->chosen);
+  EXPECT_EQ(have->chosen->condition.subject.root, "q");
+  EXPECT_EQ(have->chosen->condition.test, BranchCondition::Test::Zero);
+  EXPECT_EQ(have->chosen->if_true, 0);
+  EXPECT_EQ(have->chosen->if_false, 1);
+  ASSERT_NE(element, nullptr);
+  EXPECT_EQ(element->value.kind, ValueRef::Kind::Global);
+  EXPECT_EQ(element->value.root, "fx_list");
+  EXPECT_TRUE(element->value.path.ends_with("^")) << element->value.path;
+}

@@ -7,6 +7,7 @@
 
 #include "tables/cleanup_pairs.h"
 #include "tables/driver_lifecycle.h"
+#include "tables/ownership.h"
 
 using namespace kmodlint;
 
@@ -130,4 +131,43 @@ TEST(DriverLifecycle, ProbeAndRemoveRolesFromEntryPoints) {
   const DriverLifecycleStruct* usb = table.find("usb_driver");
   ASSERT_NE(usb, nullptr);
   EXPECT_EQ(usb->pairs_with[0].second, std::vector<std::string>{"disconnect"});
+}
+
+TEST(OwnershipTable, LoadsTheBuiltInTable) {
+  OwnershipTable table = load_ownership_table(kRoot + "/rules/ownership.yaml");
+  const DrvdataSetter* setter = table.drvdata_setter("platform_set_drvdata");
+  ASSERT_NE(setter, nullptr);
+  EXPECT_EQ(setter->value_arg, 1);
+  EXPECT_TRUE(table.drvdata_getter("pci_get_drvdata"));
+  const CallbackInvoker* kref_put = table.callback_invoker("kref_put");
+  ASSERT_NE(kref_put, nullptr);
+  EXPECT_EQ(kref_put->callback_arg, 1);
+  EXPECT_EQ(kref_put->data_arg, 0);
+  EXPECT_EQ(kref_put->runs, CallbackInvoker::Runs::Now);
+  const CallbackInvoker* or_reset = table.callback_invoker("devm_add_action_or_reset");
+  ASSERT_NE(or_reset, nullptr);
+  EXPECT_EQ(or_reset->runs, CallbackInvoker::Runs::DetachOrNowOnFailure);
+  const OwnershipTransfer* list_add = table.transfer("list_add_tail");
+  ASSERT_NE(list_add, nullptr);
+  EXPECT_EQ(list_add->object_arg, 0);
+  EXPECT_EQ(table.transfer("ipmi_add_smi")->name, "ipmi_register_smi");
+  EXPECT_EQ(table.transfer("kfree"), nullptr);
+}
+
+TEST(OwnershipTable, BadEntryNamesFileLineAndKey) {
+  std::string path = write_temp(
+      "schema_version: 1\ntable: ownership\ndrvdata: {setters: [], getters: []}\n"
+      "callback_invokers:\n"
+      "  - {name: kref_put, kind: inline, callback_arg: 1, data_arg: 0, runs: later, source: x}\n"
+      "ownership_transfers: []\n");
+  std::string error = error_of([&] { load_ownership_table(path); });
+  EXPECT_NE(error.find(path + ":5:"), std::string::npos) << error;
+  EXPECT_NE(error.find("key 'runs'"), std::string::npos) << error;
+
+  std::string missing_index = write_temp(
+      "schema_version: 1\ntable: ownership\ndrvdata: {setters: [], getters: []}\ncallback_invokers: []\n"
+      "ownership_transfers:\n  - {name: list_add, kind: inline, source: x}\n");
+  error = error_of([&] { load_ownership_table(missing_index); });
+  EXPECT_NE(error.find(missing_index + ":6:"), std::string::npos) << error;
+  EXPECT_NE(error.find("object_arg"), std::string::npos) << error;
 }
