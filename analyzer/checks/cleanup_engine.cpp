@@ -1018,18 +1018,39 @@ void Engine::run_callback(Ctx& ctx, State& state, const CallEvent& call, const C
   const FunctionFacts& fn = *ctx.fn->function;
   if (invoker.callback_arg >= static_cast<int>(call.args.size()) || invoker.data_arg >= static_cast<int>(call.args.size()))
     return;
-  const ValueRef& callback = call.args[invoker.callback_arg];
-  if (callback.kind != ValueRef::Kind::Function) return;
-  FunctionRef target = module_.resolve_function(callback.root, ctx.fn->unit);
-  if (!target.function || target.function == ctx.fn->function || ctx.depth >= 4) return;
-  const Summary& s = summary(target, ctx.depth + 1);
+  std::vector<std::string> callbacks;
+  if (invoker.callback_arg >= 0) {
+    const ValueRef& callback = call.args[invoker.callback_arg];
+    if (callback.kind != ValueRef::Kind::Function) return;
+    callbacks.push_back(callback.root);
+  } else {
+    // Stored by an initializer, or assigned (wrapper->aux_dev.dev.release = my_release).
+    for (const UnitFacts* unit : module_.units()) {
+      for (const FunctionStore& store : unit->function_stores)
+        if (store.record == invoker.callback_record && store.field == invoker.callback_field)
+          callbacks.push_back(store.function);
+      for (const FunctionFacts& function : unit->functions)
+        for (const AssignEvent& assign : function.assigns)
+          if (assign.value.kind == ValueRef::Kind::Function && assign.target.record == invoker.callback_record &&
+              assign.target.field == invoker.callback_field)
+            callbacks.push_back(assign.value.root);
+    }
+    std::sort(callbacks.begin(), callbacks.end());
+    callbacks.erase(std::unique(callbacks.begin(), callbacks.end()), callbacks.end());
+    if (callbacks.empty()) return;
+  }
   std::vector<ValueRef> bound{call.args[invoker.data_arg]};
   std::set<int> released;
-  for (const Summary::Release& rel : s.releases) {
-    std::vector<std::string> keys;
-    for (const std::string& k : rel.arg_keys) keys.push_back(k.empty() ? "" : in_caller_terms(k, bound, fn));
-    ctx.result->releases.push_back({rel.pair, rel.api, keys});
-    apply_release(ctx, state, rel.pair, rel.api, keys, call.location, callback.root, released, true, false);
+  for (const std::string& name : callbacks) {
+    FunctionRef target = module_.resolve_function(name, ctx.fn->unit);
+    if (!target.function || target.function == ctx.fn->function || ctx.depth >= 4) continue;
+    const Summary& s = summary(target, ctx.depth + 1);
+    for (const Summary::Release& rel : s.releases) {
+      std::vector<std::string> keys;
+      for (const std::string& k : rel.arg_keys) keys.push_back(k.empty() ? "" : in_caller_terms(k, bound, fn));
+      ctx.result->releases.push_back({rel.pair, rel.api, keys});
+      apply_release(ctx, state, rel.pair, rel.api, keys, call.location, name, released, true, false);
+    }
   }
   if (invoker.runs == CallbackInvoker::Runs::Now) let_go(ctx, state, resources_in_object(state, bound[0], fn), call);
 }

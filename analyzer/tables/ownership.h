@@ -18,7 +18,9 @@ struct CallbackInvoker {
   enum class Runs { Now, Detach, DetachOrNowOnFailure };
   std::string name;
   std::vector<std::string> callees;  // callee and alt_callees
-  int callback_arg = -1;
+  int callback_arg = -1;           // the function is this argument, or
+  std::string callback_record;     // every module function stored in this struct's
+  std::string callback_field;      // field (device.release)
   int data_arg = -1;
   Runs runs = Runs::Now;
 };
