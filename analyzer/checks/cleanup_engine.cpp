@@ -762,6 +762,12 @@ bool Engine::process_call(Ctx& ctx, State& state, int call_index) {
   const std::string& callee = call.callee;
   std::string fname = fn.name;
   bool known = false;
+  // A value known only at run time is not a compile-time constant: bitop()'s const_ variant and
+  // other __builtin_constant_p() arms are not taken.
+  if (callee == "__builtin_constant_p") {
+    state.knowledge["#c" + std::to_string(call_index)] = kZero;
+    return true;
+  }
   if (process_ownership_move(ctx, state, call_index)) return true;
 
   // Releases.
@@ -1008,6 +1014,20 @@ bool Engine::process_ownership_move(Ctx& ctx, State& state, int call_index) {
     return true;
   }
   if (const CallbackInvoker* invoker = ownership_.callback_invoker(call.callee)) run_callback(ctx, state, call, *invoker);
+  auto listed = [&](const std::vector<std::string>& names) {
+    return std::find(names.begin(), names.end(), call.callee) != names.end();
+  };
+  if (call.args.size() >= 2 && (listed(ownership_.bit_setters) || listed(ownership_.bit_clearers) ||
+                                listed(ownership_.bit_testers))) {
+    std::string nr = key_of(call.args[0], fn), word = key_of(call.args[1], fn);
+    if (nr.empty() || word.empty()) return true;
+    std::string bit = "B:" + nr + "@" + bare(word);
+    if (listed(ownership_.bit_setters)) state.knowledge[bit] = kPos;
+    else if (listed(ownership_.bit_clearers)) state.knowledge[bit] = kZero;
+    else if (auto found = state.knowledge.find(bit); found != state.knowledge.end())
+      state.knowledge["#c" + std::to_string(call_index)] = found->second;
+    return true;
+  }
   return false;
 }
 

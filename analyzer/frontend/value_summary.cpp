@@ -195,6 +195,20 @@ ValueRef ValueSummarizer::summarize(const Expr* expr) const {
       return value;
     }
   }
+  if (const auto* choice = dyn_cast<ConditionalOperator>(inner)) {
+    // bitop(op, nr, addr) (test_bit, __set_bit): `... ? const_op(nr, addr) : op(nr, addr)`, the
+    // same operation either way; the value is op's.
+    const auto* folded = dyn_cast<CallExpr>(strip(choice->getTrueExpr()));
+    const auto* general = dyn_cast<CallExpr>(strip(choice->getFalseExpr()));
+    const FunctionDecl* folded_callee = folded ? folded->getDirectCallee() : nullptr;
+    const FunctionDecl* general_callee = general ? general->getDirectCallee() : nullptr;
+    if (folded_callee && general_callee && folded_callee->getIdentifier() && general_callee->getIdentifier() &&
+        folded_callee->getName() == ("const" + general_callee->getName()).str()) {
+      ValueRef result = summarize(general);
+      result.text = value.text;
+      return result;
+    }
+  }
   if (const auto* statement_expr = dyn_cast<StmtExpr>(inner)) {
     const CompoundStmt* body = statement_expr->getSubStmt();
     if (!body->body_empty())

@@ -63,8 +63,8 @@ OwnershipTable load_ownership_table(const std::string& path) {
   YAML::Node root = load_yaml_file(path);
   if (!root.IsMap() || yaml_string(root, "table", path) != "ownership")
     yaml_fail(root, path, "expected an ownership table (table: ownership)");
-  yaml_reject_unknown_keys(root, {"schema_version", "table", "drvdata", "callback_invokers", "ownership_transfers"},
-                           path);
+  yaml_reject_unknown_keys(
+      root, {"schema_version", "table", "drvdata", "callback_invokers", "ownership_transfers", "flag_bits"}, path);
   if (yaml_int(root, "schema_version", path, 0) != 1) yaml_fail(root, path, "key 'schema_version': expected 1");
   OwnershipTable table;
   const std::vector<std::string> common = {"name", "kind", "callee", "source", "notes"};
@@ -116,6 +116,13 @@ OwnershipTable load_ownership_table(const std::string& path) {
     yaml_reject_unknown_keys(e, with({"object_arg"}), path);
     table.transfers.push_back({e["name"].as<std::string>(), callee, required_index(e, "object_arg", path)});
   }
+
+  YAML::Node bits = yaml_require(root, "flag_bits", path);
+  yaml_reject_unknown_keys(bits, {"set", "clear", "test", "source", "notes"}, path);
+  yaml_required_string(bits, "source", path);
+  table.bit_setters = yaml_string_list(bits, "set", path);
+  table.bit_clearers = yaml_string_list(bits, "clear", path);
+  table.bit_testers = yaml_string_list(bits, "test", path);
   return table;
 }
 

@@ -36,6 +36,7 @@ struct OwnershipTable {
   std::vector<std::string> drvdata_getters;  // callees
   std::vector<CallbackInvoker> callback_invokers;
   std::vector<OwnershipTransfer> transfers;
+  std::vector<std::string> bit_setters, bit_clearers, bit_testers;  // callees: (nr, addr)
 
   const DrvdataSetter* drvdata_setter(const std::string& callee) const;
   bool drvdata_getter(const std::string& callee) const;
