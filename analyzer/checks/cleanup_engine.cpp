@@ -718,17 +718,11 @@ void Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
       return;
     }
     if (differs) continue;
-    if (!equal) {
-      // Nothing comparable: a release of the same API on an unknown value (a loop over an array, an
-      // expression). It may release this resource: stop worrying about it.
-      bool comparable_any = false;
-      for (std::size_t j = 0; j < keys.size(); ++j)
-        if (api->handle_args[j] && !keys[j].empty()) comparable_any = true;
-      (void)comparable_any;
-    }
+    // Equal, or nothing comparable (a release of the same API on an unknown value: a loop over an
+    // array, an expression): it may release this resource, stop worrying about it.
     released_sites.insert(r.site);
-    // Other pairs acquired by the same call (request_region and request_mem_region share
-    // __request_region): the one released here was the right one.
+    // Other pairs acquired by the same call (several pairs whose entries expand to one callee):
+    // the one released here was the right one.
     for (Resource& sibling : state.resources)
       if (sibling.site != r.site && sibling.live() && sites_[sibling.site].location == sites_[r.site].location) {
         released_sites.insert(sibling.site);
@@ -946,7 +940,6 @@ bool Engine::process_call(Ctx& ctx, State& state, int call_index) {
           gone.push_back(r.site);
       for (int site_id : gone) state.erase(site_id);
     }
-    if (!s.complete) ctx.result->complete = ctx.result->complete;  // summaries are best effort
     return true;
   }
 
