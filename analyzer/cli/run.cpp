@@ -13,6 +13,8 @@
 
 #include "checks/registry.h"
 #include "common/error.h"
+#include "common/file_io.h"
+#include "common/read_policy.h"
 #include "config/config.h"
 #include "facts/facts_json.h"
 #include "report/baseline.h"
@@ -23,6 +25,7 @@
 #include "frontend/parse_units.h"
 #include "link/module_model.h"
 #include "project/discovery.h"
+#include "project/kernel_dir.h"
 #include "report/output_file.h"
 #include "report/reporters.h"
 #include "report/source_cache.h"
@@ -64,8 +67,8 @@ int print_compile_command(const CompileCommand& unit) {
   return 0;
 }
 
-int dump_facts(const CompileCommand& unit) {
-  UnitFacts facts = frontend::parse_unit(unit);
+int dump_facts(const CompileCommand& unit, const ReadPolicy& policy) {
+  UnitFacts facts = frontend::parse_unit(unit, policy);
   llvm::outs() << llvm::formatv("{0:1}", unit_to_json(facts)) << "\n";
   llvm::outs().flush();
   return facts.parsed ? 0 : 2;
@@ -79,9 +82,11 @@ bool use_color(ColorMode mode, const std::string& output_file) {
 }
 
 void print_parse_errors(const UnitFacts& unit, const std::string& base) {
-  for (const ParseDiagnostic& error : unit.errors)
-    std::cerr << relative_path(error.location.file, base) << ":" << error.location.line << ":" << error.location.column
-              << ": error: " << error.message << "\n";
+  for (const ParseDiagnostic& error : unit.errors) {
+    std::cerr << relative_path(error.location.file, base);
+    if (error.location.line) std::cerr << ":" << error.location.line << ":" << error.location.column;
+    std::cerr << ": error: " << error.message << "\n";
+  }
   std::cerr << "kmodlint: " << relative_path(unit.source_file, base)
             << ": could not be parsed; run kmodlint --print-compile-command " << relative_path(unit.source_file, base)
             << " to reproduce with clang-19\n";
@@ -183,6 +188,69 @@ std::string summary_line(const std::vector<Finding>& findings, std::size_t files
   return "kmodlint: " + what + " in " + plural(files, "file") + " of " + plural(modules, "module") + " (" + time + ")";
 }
 
+// The nearest enclosing git work tree of `path` (a directory), else `path` itself.
+std::string repository_root(const std::string& path) {
+  std::error_code error;
+  for (fs::path at = path; !at.empty() && at != at.parent_path(); at = at.parent_path())
+    if (fs::exists(at / ".git", error)) return at.string();
+  return path;
+}
+
+// Safe mode (--no-make) reads only inside the linted trees, the kernel directory, Clang's builtin
+// headers and kmodlint's own data (docs/security.md). The linted trees: each given path's git work
+// tree, or the path itself.
+ReadPolicy safe_mode_policy(const std::vector<std::string>& paths) {
+  std::vector<std::string> linted;
+  for (const std::string& path : paths.empty() ? std::vector<std::string>{"."} : paths) {
+    std::error_code error;
+    fs::path absolute = fs::weakly_canonical(fs::absolute(path), error);
+    if (error) absolute = fs::absolute(path);
+    std::string dir = fs::is_directory(absolute, error) ? absolute.string() : absolute.parent_path().string();
+    linted.push_back(repository_root(dir));
+  }
+  return ReadPolicy::confined(linted, {frontend::clang_resource_dir(), data_dir()});
+}
+
+// The kernel directory: --kdir, else the configuration's kernel-dir (refused in safe mode: Kbuild
+// of that directory runs its Makefiles), else the default. A bad configured one names its file.
+std::string chosen_kernel_dir(const Options& options, const Config& config) {
+  if (!options.kernel_dir.empty()) return options.kernel_dir;
+  std::optional<ConfiguredPath> configured = config.kernel_dir();
+  if (!configured) return {};
+  if (options.no_make)
+    throw InputError(configured->origin, "kernel-dir is not used with --no-make: Kbuild would run that directory's "
+                                         "Makefiles, and a configuration file belongs to the repository; pass "
+                                         "--kdir DIR on the command line");
+  try {
+    find_kernel_dir(configured->path);
+  } catch (const InputError& error) {
+    throw InputError(configured->origin, std::string("kernel-dir: ") + error.what());
+  }
+  return configured->path;
+}
+
+// Module.symvers files: the configuration's (in safe mode only inside the linted trees), then
+// --symvers. Each must be a readable regular file.
+std::vector<std::string> chosen_symvers(const Options& options, const Config& config, const ReadPolicy& policy) {
+  std::vector<std::string> files;
+  for (const ConfiguredPath& configured : config.symvers()) {
+    if (!policy.allows(configured.path))
+      throw InputError(configured.origin, "symvers '" + configured.path + "' is outside the linted tree; with "
+                                          "--no-make a configuration file may only name files inside it; pass "
+                                          "--symvers FILE on the command line");
+    std::string why;
+    if (!try_read_regular_file(configured.path, kMaxDataBytes, why))
+      throw InputError(configured.origin, "symvers '" + configured.path + "': " + why);
+    files.push_back(configured.path);
+  }
+  for (const std::string& file : options.extra_symvers) {
+    std::string why;
+    if (!try_read_regular_file(file, kMaxDataBytes, why)) throw InputError(file, "--symvers: " + why);
+    files.push_back(file);
+  }
+  return files;
+}
+
 }  // namespace
 
 int run(const Options& options) {
@@ -199,8 +267,11 @@ int run(const Options& options) {
   if (!options.explain.empty()) return explain(options.explain);
   if (options.verify_config) return verify_config(options.paths);
 
-  // Load (and validate) the cleanup-pair rules before any parsing, so a bad --rules file fails fast.
+  // Load (and validate) the cleanup-pair rules and the baseline before any parsing, so a bad file
+  // fails fast.
   configure_cleanup_pairs(options.rule_files);
+  std::vector<BaselineEntry> baseline_entries;
+  if (!options.baseline.empty()) baseline_entries = read_baseline(options.baseline);
 
   ConfigLayer cli_layer;
   cli_layer.checks = split_check_globs(options.checks);
@@ -221,19 +292,24 @@ int run(const Options& options) {
   std::error_code exists_error;
   const Config& run_config = fs::exists(first_path, exists_error) ? configs.for_path(first_path) : configs.for_path(".");
   Severity fail_on = options.fail_on ? *options.fail_on : run_config.fail_on().value_or(Severity::Note);
-  std::vector<std::string> symvers = run_config.symvers();
-  symvers.insert(symvers.end(), options.extra_symvers.begin(), options.extra_symvers.end());
+  ReadPolicy policy = options.no_make ? safe_mode_policy(single_file.empty() ? options.paths
+                                                                             : std::vector<std::string>{single_file})
+                                      : ReadPolicy();
+  std::vector<std::string> symvers = chosen_symvers(options, run_config, policy);
+  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
 
-  DiscoveryOptions discovery{options.paths, options.kernel_dir.empty() ? run_config.kernel_dir() : options.kernel_dir,
-                             options.compile_db, options.no_make};
+  DiscoveryOptions discovery{options.paths, chosen_kernel_dir(options, run_config), options.compile_db, options.no_make,
+                             jobs, &policy};
   if (!single_file.empty()) discovery.paths = {single_file};
   Project project = discover_project(discovery);
+  for (const std::string& tree : project.kernel_trees) policy.add_trusted_root(tree);
+  for (const std::string& problem : project.unreadable) std::cerr << "kmodlint: warning: " << problem << "\n";
   if (!options.quiet)
     for (const std::string& remark : project.remarks) std::cerr << "kmodlint: note: " << remark << "\n";
   if (options.verbose)
     for (const std::string& line : project.verbose) std::cerr << "kmodlint: " << line << "\n";
   if (!options.print_compile_command.empty()) return print_compile_command(command_for(project, single_file));
-  if (!options.dump_facts.empty()) return dump_facts(command_for(project, single_file));
+  if (!options.dump_facts.empty()) return dump_facts(command_for(project, single_file), policy);
 
   // A module all of whose files are excluded by the configuration is not analysed at all.
   std::erase_if(project.modules, [&](const ModuleSpec& module) {
@@ -248,16 +324,19 @@ int run(const Options& options) {
 
   std::vector<CompileCommand> commands;
   for (const ModuleSpec& module : project.modules) commands.insert(commands.end(), module.units.begin(), module.units.end());
-  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   std::string base = fs::current_path().string();
   Progress progress(!options.quiet && isatty(STDERR_FILENO), commands.size(), base);
   std::vector<UnitFacts> units =
-      frontend::parse_units(commands, jobs, [&](std::size_t index, const std::string& file) { progress.step(index, file); });
+      frontend::parse_units(commands, jobs, [&](std::size_t index, const std::string& file) { progress.step(index, file); },
+                            policy);
   progress.done();
 
   ReportInput report;
   report.base_dir = base;
   for (const UnitFacts& unit : units) {
+    if (!options.quiet)
+      for (const ParseDiagnostic& note : unit.notes)
+        std::cerr << relative_path(note.location.file, base) << ":" << note.location.line << ": note: " << note.message << "\n";
     if (unit.parsed) continue;
     print_parse_errors(unit, base);
     report.parse_errors.insert(report.parse_errors.end(), unit.errors.begin(), unit.errors.end());
@@ -328,8 +407,7 @@ int run(const Options& options) {
   std::vector<BaselineEntry> stale;
   std::size_t in_baseline = 0;
   if (!options.baseline.empty()) {
-    std::vector<BaselineEntry> entries = read_baseline(options.baseline);
-    BaselineResult result = apply_baseline(findings, entries, baseline_directory(options.baseline));
+    BaselineResult result = apply_baseline(findings, baseline_entries, baseline_directory(options.baseline));
     findings = std::move(result.new_findings);
     stale = std::move(result.stale);
     in_baseline = result.known;
@@ -368,6 +446,7 @@ int run(const Options& options) {
   }
   if (!report.parse_errors.empty()) return 2;
   if (options.exit_zero) return 0;
+  if (!project.unreadable.empty()) return 2;
   bool failing = std::any_of(findings.begin(), findings.end(), [&](const Finding& finding) { return finding.severity >= fail_on; });
   return failing ? 1 : 0;
 }

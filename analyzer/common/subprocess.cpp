@@ -1,11 +1,14 @@
 #include "common/subprocess.h"
 
+#include "common/process_guard.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 
@@ -30,14 +33,13 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
     close_pipe(err_pipe);
     return result;
   }
-  pid_t pid = fork();
+  pid_t pid = fork_child_group();
   if (pid < 0) {
     close_pipe(out_pipe);
     close_pipe(err_pipe);
     return result;
   }
   if (pid == 0) {
-    setpgid(0, 0);
     dup2(out_pipe[1], STDOUT_FILENO);
     dup2(err_pipe[1], STDERR_FILENO);
     int devnull = open("/dev/null", O_RDONLY);
@@ -79,7 +81,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   for (pollfd& fd : fds)
     if (fd.fd >= 0) close(fd.fd);
   int status = 0;
-  waitpid(pid, &status, 0);
+  if (!result.timed_out) kill(-pid, SIGKILL);  // what the command left running in its group
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  unregister_child_group(pid);
   if (!result.timed_out && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   return result;
 }

@@ -11,6 +11,7 @@
 
 #include "checks/registry.h"
 #include "common/error.h"
+#include "common/file_io.h"
 
 namespace kmodlint {
 
@@ -41,34 +42,50 @@ class LayerParser {
   }
 
   ConfigLayer run() {
+    try {
+      parse();
+    } catch (const YAML::Exception& error) {  // a value of a type nothing above expected
+      problem(error.mark.line >= 0 ? error.mark.line + 1 : 0, "unexpected value: " + error.msg);
+    }
+    return layer_;
+  }
+
+ private:
+  void parse() {
     YAML::Node root;
-    std::ifstream in(layer_.path);
-    if (!in) {
-      problem(0, "cannot read this configuration file; check that it exists and is readable");
-      return layer_;
+    std::string why;
+    std::optional<std::string> text = try_read_regular_file(layer_.path, kMaxTableBytes, why);
+    if (!text) {
+      problem(0, "cannot read this configuration file (" + why + "); check that it is a readable regular file");
+      return;
     }
     try {
-      root = YAML::Load(in);
+      root = YAML::Load(*text);
     } catch (const YAML::ParserException& error) {
       problem(error.mark.line + 1, "invalid YAML: " + error.msg);
-      return layer_;
+      return;
     }
-    if (!root || root.IsNull()) return layer_;  // an empty file: the defaults
+    if (!root || root.IsNull()) return;  // an empty file: the defaults
     if (!root.IsMap()) {
       problem(line_of(root), "expected a mapping of keys (checks, severity, options, exclude, ...) to values");
-      return layer_;
+      return;
     }
     for (const auto& entry : root) {
-      std::string key = entry.first.as<std::string>();
+      std::string key;
+      if (!key_text(entry.first, key)) continue;
       const YAML::Node& value = entry.second;
       if (key == "inherit") inherit(value);
       else if (key == "checks") checks(value);
       else if (key == "severity") severity(value);
       else if (key == "options") options(value);
       else if (key == "exclude") layer_.exclude = strings(value, key);
-      else if (key == "kernel-dir") layer_.kernel_dir = path_value(scalar(value, key));
-      else if (key == "symvers") {
-        for (const std::string& file : strings(value, key)) layer_.symvers.push_back(path_value(file));
+      else if (key == "kernel-dir") {
+        std::string text = scalar(value, key);
+        if (value.IsScalar())
+          if (std::optional<ConfiguredPath> dir = path_value(value, text, key)) layer_.kernel_dir = dir;
+      } else if (key == "symvers") {
+        for (const std::string& file : strings(value, key))
+          if (std::optional<ConfiguredPath> path = path_value(value, file, key)) layer_.symvers.push_back(*path);
       } else if (key == "fail-on") {
         Severity level;
         std::string text = scalar(value, key);
@@ -80,15 +97,27 @@ class LayerParser {
         problem(line_of(entry.first), "unknown key '" + key + "' (known keys: " + known + ")");
       }
     }
-    return layer_;
   }
 
- private:
   void problem(int line, const std::string& message) { problems_.push_back({layer_.path, line, message}); }
 
-  std::string path_value(const std::string& value) {
-    if (value.empty()) return value;
-    return (fs::path(layer_.directory) / value).lexically_normal().string();
+  // A mapping key as text; a key that is itself a list or a mapping is a problem.
+  bool key_text(const YAML::Node& key, std::string& out) {
+    if (!key.IsScalar()) {
+      problem(line_of(key), "a key must be a plain name, not a list or a mapping");
+      return false;
+    }
+    out = key.as<std::string>();
+    return true;
+  }
+
+  std::optional<ConfiguredPath> path_value(const YAML::Node& node, const std::string& value, const std::string& key) {
+    if (value.empty()) {
+      problem(line_of(node), "key '" + key + "': an empty path; remove the key or name a file");
+      return std::nullopt;
+    }
+    return ConfiguredPath{(fs::path(layer_.directory) / value).lexically_normal().string(),
+                          layer_.path + ":" + std::to_string(line_of(node))};
   }
 
   std::string scalar(const YAML::Node& node, const std::string& key) {
@@ -170,7 +199,8 @@ class LayerParser {
       return;
     }
     for (const auto& entry : node) {
-      std::string id = entry.first.as<std::string>();
+      std::string id;
+      if (!key_text(entry.first, id)) continue;
       std::string text = entry.second.IsScalar() ? entry.second.as<std::string>() : "";
       Severity level;
       if (!parse_severity(text, level)) {
@@ -187,15 +217,16 @@ class LayerParser {
       return;
     }
     for (const auto& entry : node) {
-      std::string id = entry.first.as<std::string>();
-      if (!known_check(entry.first, id, "options")) continue;
+      std::string id;
+      if (!key_text(entry.first, id) || !known_check(entry.first, id, "options")) continue;
       if (!entry.second.IsMap()) {
         problem(line_of(entry.second), "key 'options': check '" + id + "': expected a mapping of option names to values");
         continue;
       }
       CheckOptions& options = layer_.options[id];
       for (const auto& option : entry.second) {
-        std::string key = option.first.as<std::string>();
+        std::string key;
+        if (!key_text(option.first, key)) continue;
         options[key] = strings(option.second, "options: " + id + ": " + key);
       }
     }
@@ -276,15 +307,15 @@ bool Config::excluded(const std::string& file) const {
   return false;
 }
 
-std::string Config::kernel_dir() const {
-  std::string dir;
+std::optional<ConfiguredPath> Config::kernel_dir() const {
+  std::optional<ConfiguredPath> dir;
   for (const ConfigLayer& layer : layers)
-    if (!layer.kernel_dir.empty()) dir = layer.kernel_dir;
+    if (layer.kernel_dir) dir = layer.kernel_dir;
   return dir;
 }
 
-std::vector<std::string> Config::symvers() const {
-  std::vector<std::string> files;
+std::vector<ConfiguredPath> Config::symvers() const {
+  std::vector<ConfiguredPath> files;
   for (const ConfigLayer& layer : layers) files.insert(files.end(), layer.symvers.begin(), layer.symvers.end());
   return files;
 }
@@ -337,9 +368,9 @@ std::string Config::dump() const {
     for (const std::string& pattern : layer.exclude)
       out << (layer.directory.empty() ? pattern : (fs::path(layer.directory) / pattern).string());
   out << YAML::EndSeq;
-  out << YAML::Key << "kernel-dir" << YAML::Value << kernel_dir();
+  out << YAML::Key << "kernel-dir" << YAML::Value << (kernel_dir() ? kernel_dir()->path : std::string());
   out << YAML::Key << "symvers" << YAML::Value << YAML::BeginSeq;
-  for (const std::string& file : symvers()) out << file;
+  for (const ConfiguredPath& file : symvers()) out << file.path;
   out << YAML::EndSeq;
   out << YAML::Key << "fail-on" << YAML::Value << (fail_on() ? to_string(*fail_on()) : "note");
   out << YAML::EndMap;

@@ -23,6 +23,13 @@ struct ConfigProblem {
   std::string text() const;  // "file:line: message"
 };
 
+// A path a configuration file names, and where: "FILE:LINE" (for messages, and because safe mode
+// refuses paths that come from the repository).
+struct ConfiguredPath {
+  std::string path;    // absolute
+  std::string origin;  // "/repo/.kmodlint.yaml:3"
+};
+
 // One configuration file as written.
 struct ConfigLayer {
   std::string path;       // absolute path of the file ("" for the command line)
@@ -32,8 +39,8 @@ struct ConfigLayer {
   std::map<std::string, Severity> severity;
   std::map<std::string, CheckOptions> options;
   std::vector<std::string> exclude;  // globs relative to `directory`
-  std::string kernel_dir;            // absolute
-  std::vector<std::string> symvers;  // absolute
+  std::optional<ConfiguredPath> kernel_dir;
+  std::vector<ConfiguredPath> symvers;
   std::optional<Severity> fail_on;
 };
 
@@ -50,8 +57,8 @@ class Config {
   Severity severity_of(const CheckInfo& check) const;
   const CheckOptions* options_of(const std::string& id) const;  // nullptr when none
   bool excluded(const std::string& file) const;  // `file` absolute
-  std::string kernel_dir() const;                // "" when not set
-  std::vector<std::string> symvers() const;
+  std::optional<ConfiguredPath> kernel_dir() const;
+  std::vector<ConfiguredPath> symvers() const;
   std::optional<Severity> fail_on() const;
 
   // The merged configuration as YAML (what --dump-config prints).

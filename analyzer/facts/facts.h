@@ -213,7 +213,9 @@ struct ParseDiagnostic {
 struct UnitFacts {
   std::string source_file;  // absolute path of the main .c file
   bool parsed = false;
+  bool crashed = false;  // Clang crashed on it (contained): not parsed, and `errors` says why
   std::vector<ParseDiagnostic> errors;
+  std::vector<ParseDiagnostic> notes;  // parts skipped on purpose (code nested too deep)
 
   std::vector<FunctionFacts> functions;  // defined in the main file
   std::vector<GlobalVarFacts> globals;   // defined in the main file

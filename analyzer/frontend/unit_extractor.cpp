@@ -65,6 +65,8 @@ bool ends_switch_path(const Stmt* statement) {
 // __builtin_choose_expr), the constant-only branch of a __builtin_constant_p() test, and
 // functions declared with __attribute__((error)) — the kernel's compile-time assertions, which
 // are referenced only from such branches.
+constexpr unsigned kMaxTraversalDepth = 2000;
+
 class ReferenceCollector : public RecursiveASTVisitor<ReferenceCollector> {
  public:
   ReferenceCollector(const ValueSummarizer& summarizer, ASTContext& context,
@@ -75,6 +77,22 @@ class ReferenceCollector : public RecursiveASTVisitor<ReferenceCollector> {
     from_function_ = from_function;
     TraverseStmt(body);
   }
+
+  // Input decides how deep statements nest (a 40,000-term sum is 40,000 levels): below
+  // kMaxTraversalDepth the collector stops descending, and says so, instead of recursing on.
+  bool TraverseStmt(Stmt* statement, DataRecursionQueue* queue = nullptr) {
+    if (depth_ >= kMaxTraversalDepth) {
+      if (statement && !too_deep_) too_deep_ = statement->getBeginLoc();
+      return true;
+    }
+    ++depth_;
+    bool result = RecursiveASTVisitor::TraverseStmt(statement, queue);
+    --depth_;
+    return result;
+  }
+
+  // Where the first statement nested too deep to follow begins (invalid when none was).
+  std::optional<clang::SourceLocation> too_deep() const { return too_deep_; }
 
   bool TraverseIfStmt(IfStmt* statement) {
     if (statement->getConditionVariable() || statement->getInit()) return RecursiveASTVisitor::TraverseIfStmt(statement);
@@ -181,6 +199,8 @@ class ReferenceCollector : public RecursiveASTVisitor<ReferenceCollector> {
   ASTContext& context_;
   std::map<std::string, SymbolReference>& out_;
   std::string from_function_;
+  unsigned depth_ = 0;
+  std::optional<clang::SourceLocation> too_deep_;
 };
 
 class UnitExtractor : public ASTConsumer {
@@ -209,6 +229,7 @@ class UnitExtractor : public ASTConsumer {
   void handle_function(const FunctionDecl& function, ASTContext& context);
   void handle_variable(const VarDecl& var, ASTContext& context);
   void collect_function_stores(const Expr* init, const std::string& holder, ASTContext& context);
+  void collect_references(Stmt* code, const std::string& from_function, ASTContext& context);
   void collect_export_details(const std::vector<std::string>& asm_texts);
   void collect_included_files(const SourceManager& sm);
   ExternDecl describe_extern(const DeclaratorDecl& decl, bool is_function, ASTContext& context);
@@ -282,7 +303,7 @@ void UnitExtractor::handle_function(const FunctionDecl& function, ASTContext& co
   if (function.doesThisDeclarationHaveABody()) {
     if (!main) return;
     out_.functions.push_back(extract_function(function, context));
-    ReferenceCollector(*summarizer_, context, references_).collect(function.getBody(), name.str());
+    collect_references(function.getBody(), name.str(), context);
     return;
   }
   if (function.getBuiltinID() != 0 || function.getStorageClass() == SC_Static) return;
@@ -353,7 +374,16 @@ void UnitExtractor::handle_variable(const VarDecl& var, ASTContext& context) {
   }
   if (const Expr* init = var.getInit()) {
     collect_function_stores(init, name, context);
-    ReferenceCollector(*summarizer_, context, references_).collect(const_cast<Expr*>(init), "");
+    collect_references(const_cast<Expr*>(init), "", context);
+  }
+}
+
+void UnitExtractor::collect_references(Stmt* code, const std::string& from_function, ASTContext& context) {
+  ReferenceCollector collector(*summarizer_, context, references_);
+  collector.collect(code, from_function);
+  if (std::optional<clang::SourceLocation> deep = collector.too_deep()) {
+    out_.notes.push_back({summarizer_->location(*deep), "code nested more than " + std::to_string(kMaxTraversalDepth) +
+                                                            " levels deep; kmodlint did not look further inside it"});
   }
 }
 

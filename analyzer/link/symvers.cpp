@@ -5,12 +5,12 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/file_io.h"
 
 namespace kmodlint {
 
 void SymbolTable::load_symvers(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot read this Module.symvers; check the path");
+  std::istringstream in(read_regular_file(path, kMaxDataBytes, "Module.symvers"));
   std::string line;
   unsigned number = 0;
   while (std::getline(in, line)) {

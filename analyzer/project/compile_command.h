@@ -13,6 +13,8 @@ struct CompileCommand {
   // Path prefixes of the kernel's own sources and headers: declarations under them belong
   // to the kernel, anything else outside the main file to the module's own headers.
   std::vector<std::string> kernel_roots;
+  // Flags of the original command that the allowlist of rules/gcc-flags.yaml refused (-v says so).
+  std::vector<std::string> refused_flags;
 };
 
 }  // namespace kmodlint

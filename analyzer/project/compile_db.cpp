@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file_io.h"
 #include "llvm/Support/JSON.h"
 #include "project/shell_words.h"
 
@@ -13,11 +14,8 @@ namespace kmodlint {
 namespace fs = std::filesystem;
 
 std::vector<CompileDbEntry> read_compile_db(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot read this compilation database; check the -p directory");
-  std::stringstream text;
-  text << in.rdbuf();
-  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text.str());
+  std::string text = read_regular_file(path, kMaxDataBytes, "compilation database");
+  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text);
   if (!parsed)
     throw InputError(path, "malformed JSON (" + llvm::toString(parsed.takeError()) +
                                "); regenerate it, e.g. with scripts/clang-tools/gen_compile_commands.py");

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <future>
 #include <map>
+#include <memory>
+#include <semaphore>
 
 #include "common/error.h"
 #include "project/compile_db.h"
@@ -37,9 +39,10 @@ std::string c_file_of(const std::string& object) {
   return object.substr(0, object.size() - 2) + ".c";
 }
 
-bool names_objects(const std::string& directory) {
+bool names_objects(const std::string& directory, const ReadPolicy* policy) {
   std::string kbuild = kbuild_file_in(directory);
-  return !kbuild.empty() && parse_kbuild_file(kbuild).names_objects;
+  if (kbuild.empty() || (policy && !policy->allows(kbuild))) return false;
+  return parse_kbuild_file(kbuild).names_objects;
 }
 
 void check_readable(const std::string& file) {
@@ -86,6 +89,7 @@ class Discoverer {
     for (const std::string& file : walked_files) check_readable(file);
     project_.kernel = find_kernel_dir(options_.kernel_dir);
     if (!project_.kernel.note.empty()) project_.remarks.push_back(project_.kernel.note);
+    if (options_.policy && options_.policy->restricted()) project_.kernel_trees = kernel_trees(project_.kernel);
     load_compile_db();
 
     std::sort(module_roots_.begin(), module_roots_.end());
@@ -102,6 +106,7 @@ class Discoverer {
       project_.report_only_files.insert(named_headers.begin(), named_headers.end());
     }
     check_dkms_modules();
+    note_refused_flags();
     return std::move(project_);
   }
 
@@ -109,10 +114,16 @@ class Discoverer {
   void walk(const std::string& dir, std::vector<std::string>& files) {
     std::error_code error;
     if (!walked_dirs_.insert(dir).second) return;
-    if (names_objects(dir)) module_roots_.push_back(dir);
-    read_dkms_conf(dir);
     std::vector<fs::path> entries;
-    for (const auto& entry : fs::directory_iterator(dir, error)) entries.push_back(entry.path());
+    fs::directory_iterator listing(dir, error);
+    for (; !error && listing != fs::directory_iterator(); listing.increment(error)) entries.push_back(listing->path());
+    if (error) {
+      project_.unreadable.push_back(dir + ": cannot read this directory (" + error.message() +
+                                    "); its files are not linted");
+      return;
+    }
+    if (names_objects(dir, options_.policy)) module_roots_.push_back(dir);
+    read_dkms_conf(dir);
     std::sort(entries.begin(), entries.end());
     for (const fs::path& entry : entries) {
       std::string name = entry.filename().string();
@@ -120,16 +131,25 @@ class Discoverer {
       if (fs::is_directory(entry, error) && !fs::is_symlink(entry, error)) {
         walk(entry.string(), files);
       } else if (entry.extension() == ".c" && fs::is_regular_file(entry, error) && name.find(".mod.c") == std::string::npos) {
+        if (confined_out(entry.string())) continue;
         files.push_back(entry.string());
       }
     }
+  }
+
+  // Safe mode: a file whose real path leaves the linted trees (a symbolic link to /etc/...) is
+  // not read.
+  bool confined_out(const std::string& file) {
+    if (!options_.policy || options_.policy->allows(file)) return false;
+    project_.remarks.push_back(file + ": leads out of the linted tree (a symbolic link?); not read in --no-make mode");
+    return true;
   }
 
   // A file given by name belongs to the module whose Kbuild file is in its directory or above.
   bool add_module_root_for(std::string dir) {
     while (!dir.empty() && dir != "/") {
       read_dkms_conf(dir);
-      if (names_objects(dir)) {
+      if (names_objects(dir, options_.policy)) {
         module_roots_.push_back(dir);
         return true;
       }
@@ -151,7 +171,7 @@ class Discoverer {
   void read_dkms_conf(const std::string& dir) {
     std::string conf = (fs::path(dir) / "dkms.conf").string();
     std::error_code error;
-    if (!fs::is_regular_file(conf, error) || !dkms_read_.insert(conf).second) return;
+    if (!fs::is_regular_file(conf, error) || !dkms_read_.insert(conf).second || confined_out(conf)) return;
     DkmsConf parsed = parse_dkms_conf(conf);
     std::set<std::string> locations;
     for (std::size_t i = 0; i < parsed.module_names.size(); ++i) {
@@ -202,12 +222,20 @@ class Discoverer {
     return !options_.no_make && compile_db_.empty() && !fs::exists(fs::path(root) / "compile_commands.json");
   }
 
-  // Dry runs take about a second each, mostly waiting on make: run them all at once. A root
+  // Dry runs take about a second each, mostly waiting on make: run up to --jobs at once. A root
   // that turns out to lie inside another module's directory has its result discarded.
   void start_dry_runs() {
+    auto slots = std::make_shared<std::counting_semaphore<>>(std::max(1u, options_.jobs));
     for (const std::string& root : module_roots_)
       if (uses_dry_run(root))
-        dry_runs_[root] = std::async(std::launch::async, kbuild_dry_run, project_.kernel, root);
+        dry_runs_[root] = std::async(std::launch::async, [slots, kernel = project_.kernel, root] {
+          slots->acquire();
+          struct Release {
+            std::counting_semaphore<>& slots;
+            ~Release() { slots.release(); }
+          } release{*slots};
+          return kbuild_dry_run(kernel, root);
+        });
   }
 
   void add_modules_of(const std::string& root) {
@@ -232,6 +260,7 @@ class Discoverer {
         covered_dirs_.insert(fs::path(object).parent_path().string());
         auto compiled = compiles.find(source);
         std::error_code error;
+        if (confined_out(source)) continue;
         if (!fs::exists(source, error)) {
           project_.verbose.push_back(object + ": no C source for this object of " + module.name + ".ko; not linted");
           continue;
@@ -258,6 +287,7 @@ class Discoverer {
     literal_files_.push_back(file);
     modules.insert(modules.end(), file.modules.begin(), file.modules.end());
     for (const std::string& subdir : file.subdirs) {
+      if (confined_out(subdir)) continue;
       std::string sub_kbuild = kbuild_file_in(subdir);
       if (!sub_kbuild.empty()) collect_literal_modules(sub_kbuild, modules);
     }
@@ -281,7 +311,7 @@ class Discoverer {
       std::string kbuild = kbuild_file_in(dir);
       bool in_module_dir = std::any_of(covered_dirs_.begin(), covered_dirs_.end(),
                                        [&](const std::string& covered) { return covered == dir; });
-      if (!named && (in_module_dir || (!kbuild.empty() && names_objects(dir)))) {
+      if (!named && (in_module_dir || (!kbuild.empty() && names_objects(dir, options_.policy)))) {
         project_.verbose.push_back(file + ": skipped: " + (kbuild.empty() ? dir : kbuild) +
                                    " does not build it into any module");
         continue;
@@ -298,6 +328,41 @@ class Discoverer {
       claimed_.insert(file);
       project_.modules.push_back(std::move(spec));
     }
+  }
+
+  void note_refused_flags() {
+    for (const ModuleSpec& module : project_.modules)
+      for (const CompileCommand& unit : module.units) {
+        if (unit.refused_flags.empty()) continue;
+        std::string list;
+        for (const std::string& flag : unit.refused_flags) list += (list.empty() ? "" : ", ") + flag;
+        project_.verbose.push_back(unit.file + ": flags not given to Clang (not on the allowlist of rules/gcc-flags.yaml: "
+                                   "they could write or load files, or are not for Clang): " + list);
+      }
+  }
+
+  // The kernel directory and the include directories of its own compile command: what Clang
+  // reads of the kernel (safe mode lets it read there).
+  static std::vector<std::string> kernel_trees(const KernelDir& kernel) {
+    std::vector<std::string> trees{kernel.path, kernel.real_path};
+    DryRunCompile command = kernel_compile_template(kernel);
+    const std::vector<std::string>& words = command.words;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const std::string& word = words[i];
+      std::string path;
+      bool file = false;
+      if ((word == "-I" || word == "-isystem" || word == "-idirafter" || word == "-include" || word == "-imacros") &&
+          i + 1 < words.size()) {
+        path = words[++i];
+        file = word == "-include" || word == "-imacros";
+      } else if (word.size() > 2 && word.rfind("-I", 0) == 0) {
+        path = word.substr(2);
+      }
+      if (path.empty()) continue;
+      fs::path absolute = fs::path(path).is_absolute() ? fs::path(path) : fs::path(command.directory) / path;
+      trees.push_back((file ? absolute.parent_path() : absolute).lexically_normal().string());
+    }
+    return trees;
   }
 
   struct DkmsModule {
@@ -326,7 +391,7 @@ CompileCommand make_compile_command(const std::vector<std::string>& gcc_words, c
   CompileCommand command;
   command.file = file;
   command.directory = directory;
-  command.arguments = translate_gcc_command(gcc_words, file, directory, default_flag_table());
+  command.arguments = translate_gcc_command(gcc_words, file, directory, default_flag_table(), &command.refused_flags);
   command.kernel_roots = {kernel.real_path, kernel.path};
   for (std::size_t i = 1; i + 1 < command.arguments.size(); ++i) {
     const std::string& word = command.arguments[i];

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/read_policy.h"
 #include "project/compile_command.h"
 #include "project/kernel_dir.h"
 
@@ -15,6 +16,10 @@ struct DiscoveryOptions {
   std::string kernel_dir;           // --kdir
   std::string compile_db;           // -p DIR or FILE
   bool no_make = false;             // never run the repository's own Makefiles
+  unsigned jobs = 1;                // at most this many Kbuild dry runs at once
+  // Safe mode's confinement of what is read (files and Kbuild files of the linted trees whose
+  // real path leads elsewhere are skipped, with a remark). Unrestricted by default.
+  const ReadPolicy* policy = nullptr;
 };
 
 struct ModuleSpec {
@@ -31,6 +36,12 @@ struct Project {
   std::set<std::string> report_only_files;  // non-empty: report findings in these files only
   std::vector<std::string> remarks;   // always shown (e.g. single-file modules)
   std::vector<std::string> verbose;   // shown with -v (skipped files and why)
+  // Directories under the given paths that could not be read (their modules are not linted):
+  // "DIR: reason". A run with any exits 2 unless --exit-zero.
+  std::vector<std::string> unreadable;
+  // Where the kernel's headers and Kbuild live (the kernel directory, its real path, and the
+  // include directories of its own compile command): trusted roots for safe mode's ReadPolicy.
+  std::vector<std::string> kernel_trees;
 };
 
 // Throws InputError for bad paths, a missing kernel dir, Kbuild files make rejects, and

@@ -1,5 +1,7 @@
 #include "project/dkms_conf.h"
 
+#include "common/file_io.h"
+
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -106,11 +108,9 @@ DkmsConf parse_dkms_conf_text(const std::string& text) {
 }
 
 DkmsConf parse_dkms_conf(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return {};
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse_dkms_conf_text(buffer.str());
+  std::string why;
+  std::optional<std::string> text = try_read_regular_file(path, kMaxTableBytes, why);
+  return text ? parse_dkms_conf_text(*text) : DkmsConf{};
 }
 
 }  // namespace kmodlint

@@ -7,9 +7,11 @@
 #include <regex>
 #include <sstream>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/process_guard.h"
 #include "common/subprocess.h"
 #include "project/kbuild_file.h"
 #include "project/shell_words.h"
@@ -76,6 +78,14 @@ std::string first_error_line(const std::string& text) {
   return fallback;
 }
 
+// Creates the file (it must not exist yet: the directory is fresh and private).
+void write_probe_file(const std::string& path, const std::string& text) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  bool ok = fd >= 0 && write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  if (fd >= 0) ok = close(fd) == 0 && ok;
+  if (!ok) throw InputError(path, "cannot write kmodlint's probe module; check TMPDIR");
+}
+
 }  // namespace
 
 DryRun parse_dry_run_output(const std::string& output, const std::string& initial_directory) {
@@ -106,6 +116,9 @@ DryRun kbuild_dry_run(const KernelDir& kernel, const std::string& module_dir) {
   // The goal is the module directory itself: Kbuild's rule that compiles it and writes the .mod
   // lists. The `modules` goal would also run modpost, which fails in a dry run. The trailing "/."
   // keeps a directory named like "clean" from matching Kbuild's %clean goals.
+  if (module_dir.find_first_of(" \t\n:#$") != std::string::npos)
+    throw InputError(module_dir, "Kbuild cannot build a module whose path contains a space, ':', '#' or '$'; "
+                                 "rename the directory, or lint it with --no-make or -p compile_commands.json");
   std::string goal = module_dir + "/.";
   ProcessResult run = run_process({"make", "-B", "-n", "-C", kernel.path, "M=" + goal, goal}, module_dir,
                                   kDryRunTimeoutSeconds, {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"});
@@ -129,19 +142,17 @@ DryRunCompile kernel_compile_template(const KernelDir& kernel) {
   auto found = cache.find(kernel.real_path);
   if (found != cache.end()) return found->second;
 
-  fs::path probe_dir = fs::temp_directory_path() / ("kmodlint-probe-" + std::to_string(getpid()));
-  fs::create_directories(probe_dir);
-  std::ofstream(probe_dir / "Kbuild") << "obj-m := " << kProbeName << ".o\n";
-  std::ofstream(probe_dir / (std::string(kProbeName) + ".c")) << "\n";
+  // A private directory (mode 0700, a fresh name) that nobody else can plant files in.
+  PrivateTempDir probe_dir("kmodlint-probe");
+  write_probe_file(probe_dir.path() + "/Kbuild", std::string("obj-m := ") + kProbeName + ".o\n");
+  write_probe_file(probe_dir.path() + "/" + kProbeName + ".c", "\n");
   DryRun run;
   try {
-    run = kbuild_dry_run(kernel, probe_dir.string());
+    run = kbuild_dry_run(kernel, probe_dir.path());
   } catch (const InputError&) {
-    fs::remove_all(probe_dir);
     throw InputError(kernel.path, "Kbuild of this kernel directory fails even for an empty module; "
                                   "reinstall the kernel headers or pass another --kdir");
   }
-  fs::remove_all(probe_dir);
   if (run.compiles.empty())
     throw InputError(kernel.path, "Kbuild printed no compiler command for a module; pass another --kdir");
   DryRunCompile result = run.compiles.front();

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file_io.h"
 #include "project/shell_words.h"
 
 namespace kmodlint {
@@ -201,8 +202,7 @@ std::string kbuild_file_in(const std::string& directory) {
 }
 
 KbuildFile parse_kbuild_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot read this Kbuild file; check its permissions");
+  std::istringstream in(read_regular_file(path, kMaxTableBytes, "Kbuild file"));
   KbuildFile result;
   result.path = path;
   Reader(path).read(in, result);

@@ -100,28 +100,30 @@ void write_baseline(const std::string& path, const std::vector<Finding>& finding
 }
 
 std::vector<BaselineEntry> read_baseline(const std::string& path) {
-  YAML::Node root = load_yaml_file(path);  // JSON is YAML too
-  if (!root.IsMap() || !root["kmodlint-baseline"])
-    yaml_fail(root, path, "not a kmodlint baseline (no 'kmodlint-baseline' key); create one with --baseline-create");
-  yaml_reject_unknown_keys(root, {"kmodlint-baseline", "findings"}, path);
-  YAML::Node list = root["findings"];
-  std::vector<BaselineEntry> entries;
-  if (!list) return entries;
-  if (!list.IsSequence()) yaml_fail(list, path, "key 'findings': expected a list");
-  for (const YAML::Node& item : list) {
-    yaml_reject_unknown_keys(item, {"check", "file", "function", "message", "count"}, path);
-    BaselineEntry entry;
-    entry.check = yaml_string(item, "check", path);
-    entry.file = yaml_string(item, "file", path);
-    entry.function = yaml_string(item, "function", path);
-    entry.message = yaml_string(item, "message", path);
-    int count = yaml_int(item, "count", path, 1);
-    if (entry.check.empty() || entry.file.empty() || count < 1)
-      yaml_fail(item, path, "a baseline entry needs 'check', 'file' and a positive 'count'");
-    entry.count = static_cast<unsigned>(count);
-    entries.push_back(std::move(entry));
-  }
-  return entries;
+  return with_yaml_errors(path, [&]() -> std::vector<BaselineEntry> {
+    YAML::Node root = load_yaml_file(path);  // JSON is YAML too
+    if (!root.IsMap() || !root["kmodlint-baseline"])
+      yaml_fail(root, path, "not a kmodlint baseline (no 'kmodlint-baseline' key); create one with --baseline-create");
+    yaml_reject_unknown_keys(root, {"kmodlint-baseline", "findings"}, path);
+    YAML::Node list = root["findings"];
+    std::vector<BaselineEntry> entries;
+    if (!list) return entries;
+    if (!list.IsSequence()) yaml_fail(list, path, "key 'findings': expected a list");
+    for (const YAML::Node& item : list) {
+      yaml_reject_unknown_keys(item, {"check", "file", "function", "message", "count"}, path);
+      BaselineEntry entry;
+      entry.check = yaml_string(item, "check", path);
+      entry.file = yaml_string(item, "file", path);
+      entry.function = yaml_string(item, "function", path);
+      entry.message = yaml_string(item, "message", path);
+      int count = yaml_int(item, "count", path, 1);
+      if (entry.check.empty() || entry.file.empty() || count < 1)
+        yaml_fail(item, path, "a baseline entry needs 'check', 'file' and a positive 'count'");
+      entry.count = static_cast<unsigned>(count);
+      entries.push_back(std::move(entry));
+    }
+    return entries;
+  });
 }
 
 BaselineResult apply_baseline(const std::vector<Finding>& findings, const std::vector<BaselineEntry>& entries,

@@ -335,28 +335,32 @@ bool CleanupPairTable::knows(const std::string& callee) const {
 }
 
 void load_cleanup_pairs(const std::string& path, CleanupPairTable& table) {
-  YAML::Node root = load_yaml_file(path);
-  if (!root.IsMap()) yaml_fail(root, path, "expected a mapping with schema_version, table and pairs");
-  yaml_reject_unknown_keys(root, {"schema_version", "table", "kernel", "pairs"}, path);
-  yaml_require(root, "schema_version", path);
-  if (yaml_int(root, "schema_version", path, 0) != 1)
-    yaml_fail(root["schema_version"], path, "key 'schema_version': only version 1 is supported");
-  if (yaml_required_string(root, "table", path) != "cleanup-pairs")
-    yaml_fail(root["table"], path, "key 'table': expected cleanup-pairs (is this the right file?)");
-  YAML::Node pairs = sequence(root, "pairs", path, true);
-  std::set<std::string> seen;
-  for (const YAML::Node& p : pairs) {
-    CleanupPair pair = parse_pair(p, path);
-    if (!seen.insert(pair.id).second) yaml_fail(p["id"], path, "pair id '" + pair.id + "' appears twice in this file");
-    table.add_or_replace(std::move(pair));
-  }
+  with_yaml_errors(path, [&] {
+    YAML::Node root = load_yaml_file(path);
+    if (!root.IsMap()) yaml_fail(root, path, "expected a mapping with schema_version, table and pairs");
+    yaml_reject_unknown_keys(root, {"schema_version", "table", "kernel", "pairs"}, path);
+    yaml_require(root, "schema_version", path);
+    if (yaml_int(root, "schema_version", path, 0) != 1)
+      yaml_fail(root["schema_version"], path, "key 'schema_version': only version 1 is supported");
+    if (yaml_required_string(root, "table", path) != "cleanup-pairs")
+      yaml_fail(root["table"], path, "key 'table': expected cleanup-pairs (is this the right file?)");
+    YAML::Node pairs = sequence(root, "pairs", path, true);
+    std::set<std::string> seen;
+    for (const YAML::Node& p : pairs) {
+      CleanupPair pair = parse_pair(p, path);
+      if (!seen.insert(pair.id).second) yaml_fail(p["id"], path, "pair id '" + pair.id + "' appears twice in this file");
+      table.add_or_replace(std::move(pair));
+    }
+  });
 }
 
 CleanupPairTable load_cleanup_pair_table(const std::string& path) {
-  CleanupPairTable table;
-  load_cleanup_pairs(path, table);
-  table.validate();
-  return table;
+  return with_yaml_errors(path, [&]() -> CleanupPairTable {
+    CleanupPairTable table;
+    load_cleanup_pairs(path, table);
+    table.validate();
+    return table;
+  });
 }
 
 namespace {

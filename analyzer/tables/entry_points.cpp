@@ -118,160 +118,162 @@ const CallContext* EntryPointTable::field_context(const std::string& record, con
 }
 
 EntryPointTable load_entry_point_table(const std::string& path, bool user_table) {
-  YAML::Node root = load_yaml_file(path);
-  if (!root.IsMap()) yaml_fail(root, path, "expected a mapping at the top level");
-  yaml_reject_unknown_keys(root,
-                           {"schema_version", "table", "kernel", "contexts", "serializers", "structs",
-                            "registrations", "lifecycle"},
-                           path);
-  if (yaml_int(root, "schema_version", path, -1) != 1)
-    yaml_fail(root["schema_version"] ? root["schema_version"] : root, path, "key 'schema_version': must be 1");
-  if (yaml_string(root, "table", path) != "entry-points")
-    yaml_fail(root["table"] ? root["table"] : root, path, "key 'table': must be \"entry-points\"");
-
-  EntryPointTable table;
-  const bool required = !user_table;
-  if (user_table) table = default_entry_point_table();  // user entries may refer to built-in ids
-  EntryPointTable own;
-
-  for_each_in(root, "contexts", path, required, [&](const YAML::Node& n) {
-    yaml_reject_unknown_keys(n, {"id", "atomic", "description"}, path);
-    own.contexts.push_back({yaml_required_string(n, "id", path), yaml_bool(n, "atomic", path, false),
-                            yaml_string(n, "description", path)});
-  });
-  for_each_in(root, "serializers", path, required, [&](const YAML::Node& n) {
-    yaml_reject_unknown_keys(n, {"id", "scope", "instance", "description"}, path);
-    SerializerInfo s{yaml_required_string(n, "id", path), yaml_required_string(n, "scope", path),
-                     yaml_string(n, "instance", path), yaml_string(n, "description", path)};
-    if (s.scope != "global" && s.scope != "module" && s.scope != "instance")
-      yaml_fail(n["scope"], path, "key 'scope': expected global, module or instance, not '" + s.scope + "'");
-    if (s.scope == "instance" && s.instance.empty())
-      yaml_fail(n, path, "serializer '" + s.id + "': scope instance needs key 'instance'");
-    own.serializers.push_back(s);
-  });
-  // Vocabulary first, so blocks below can be validated against built-in + own ids.
-  EntryPointTable vocabulary = table;
-  merge_entry_point_table(vocabulary, own);
-
-  for_each_in(root, "structs", path, required, [&](const YAML::Node& n) {
-    yaml_reject_unknown_keys(n, {"struct", "family", "instance", "source", "fields", "nested", "notes"}, path);
-    OpsStruct s;
-    s.name = yaml_required_string(n, "struct", path);
-    s.family = yaml_required_string(n, "family", path);
-    s.instance = yaml_required_string(n, "instance", path);
-    s.source = yaml_required_string(n, "source", path);
-    s.notes = yaml_string(n, "notes", path);
-    for_each_in(n, "fields", path, true, [&](const YAML::Node& f) {
-      yaml_reject_unknown_keys(f, with(kContextKeys, {"field"}), path);
-      CallbackField field{yaml_required_string(f, "field", path), read_context(f, path)};
-      validate_context(field.context, f, vocabulary, path);
-      s.fields.push_back(field);
-    });
-    for_each_in(n, "nested", path, true, [&](const YAML::Node& f) {
-      yaml_reject_unknown_keys(f, {"field", "struct", "via", "notes"}, path);
-      NestedStruct nested{yaml_required_string(f, "field", path), yaml_required_string(f, "struct", path),
-                          yaml_required_string(f, "via", path), yaml_string(f, "notes", path)};
-      if (nested.via != "pointer" && nested.via != "embedded")
-        yaml_fail(f["via"], path, "key 'via': expected pointer or embedded");
-      s.nested.push_back(nested);
-    });
-    own.structs.push_back(s);
-  });
-
-  for_each_in(root, "registrations", path, required, [&](const YAML::Node& n) {
-    yaml_reject_unknown_keys(n,
-                             {"name", "kind", "callee", "match", "family", "callbacks", "ops_args", "assigns",
-                              "cleanup_pair", "source", "notes"},
+  return with_yaml_errors(path, [&]() -> EntryPointTable {
+    YAML::Node root = load_yaml_file(path);
+    if (!root.IsMap()) yaml_fail(root, path, "expected a mapping at the top level");
+    yaml_reject_unknown_keys(root,
+                             {"schema_version", "table", "kernel", "contexts", "serializers", "structs",
+                              "registrations", "lifecycle"},
                              path);
-    Registration r;
-    r.name = yaml_required_string(n, "name", path);
-    r.kind = yaml_required_string(n, "kind", path);
-    if (r.kind != "function" && r.kind != "inline" && r.kind != "macro")
-      yaml_fail(n["kind"], path, "key 'kind': expected function, inline or macro");
-    r.callee = yaml_string(n, "callee", path);
-    if (r.callee.empty()) r.callee = r.name;
-    r.match = yaml_string(n, "match", path);
-    if (r.match.empty()) r.match = "call";
-    if (r.match != "call" && r.match != "macro") yaml_fail(n["match"], path, "key 'match': expected call or macro");
-    r.family = yaml_required_string(n, "family", path);
-    r.cleanup_pair = yaml_string(n, "cleanup_pair", path);
-    r.source = yaml_required_string(n, "source", path);
-    r.notes = yaml_string(n, "notes", path);
-    for_each_in(n, "callbacks", path, true, [&](const YAML::Node& c) {
-      yaml_reject_unknown_keys(c, with(kContextKeys, {"arg", "data_arg", "data_param", "optional"}), path);
-      yaml_require(c, "arg", path);
-      RegistrationCallback cb;
-      cb.arg = yaml_int(c, "arg", path, -1);
-      cb.context = read_context(c, path);
-      validate_context(cb.context, c, vocabulary, path);
-      cb.data_arg = yaml_int(c, "data_arg", path, -1);
-      cb.data_param = yaml_int(c, "data_param", path, -1);
-      cb.optional = yaml_bool(c, "optional", path, false);
-      if (cb.arg < 0) yaml_fail(c["arg"], path, "key 'arg': expected an argument index >= 0");
-      r.callbacks.push_back(cb);
+    if (yaml_int(root, "schema_version", path, -1) != 1)
+      yaml_fail(root["schema_version"] ? root["schema_version"] : root, path, "key 'schema_version': must be 1");
+    if (yaml_string(root, "table", path) != "entry-points")
+      yaml_fail(root["table"] ? root["table"] : root, path, "key 'table': must be \"entry-points\"");
+
+    EntryPointTable table;
+    const bool required = !user_table;
+    if (user_table) table = default_entry_point_table();  // user entries may refer to built-in ids
+    EntryPointTable own;
+
+    for_each_in(root, "contexts", path, required, [&](const YAML::Node& n) {
+      yaml_reject_unknown_keys(n, {"id", "atomic", "description"}, path);
+      own.contexts.push_back({yaml_required_string(n, "id", path), yaml_bool(n, "atomic", path, false),
+                              yaml_string(n, "description", path)});
     });
-    for_each_in(n, "ops_args", path, true, [&](const YAML::Node& o) {
-      yaml_reject_unknown_keys(o, {"arg", "struct", "member", "overrides", "notes"}, path);
-      yaml_require(o, "arg", path);
-      RegistrationOpsArg ops;
-      ops.arg = yaml_int(o, "arg", path, -1);
-      ops.struct_name = yaml_required_string(o, "struct", path);
-      ops.member = yaml_string(o, "member", path);
-      ops.notes = yaml_string(o, "notes", path);
-      if (YAML::Node overrides = o["overrides"]) {
-        if (!overrides.IsMap()) yaml_fail(overrides, path, "key 'overrides': expected a mapping of field to context");
-        for (const auto& item : overrides) {
-          require_map(item.second, path, "override '" + item.first.as<std::string>() + "'");
-          yaml_reject_unknown_keys(item.second, kContextKeys, path);
-          CallContext ctx = read_context(item.second, path);
-          validate_context(ctx, item.second, vocabulary, path);
-          ops.overrides[item.first.as<std::string>()] = ctx;
+    for_each_in(root, "serializers", path, required, [&](const YAML::Node& n) {
+      yaml_reject_unknown_keys(n, {"id", "scope", "instance", "description"}, path);
+      SerializerInfo s{yaml_required_string(n, "id", path), yaml_required_string(n, "scope", path),
+                       yaml_string(n, "instance", path), yaml_string(n, "description", path)};
+      if (s.scope != "global" && s.scope != "module" && s.scope != "instance")
+        yaml_fail(n["scope"], path, "key 'scope': expected global, module or instance, not '" + s.scope + "'");
+      if (s.scope == "instance" && s.instance.empty())
+        yaml_fail(n, path, "serializer '" + s.id + "': scope instance needs key 'instance'");
+      own.serializers.push_back(s);
+    });
+    // Vocabulary first, so blocks below can be validated against built-in + own ids.
+    EntryPointTable vocabulary = table;
+    merge_entry_point_table(vocabulary, own);
+
+    for_each_in(root, "structs", path, required, [&](const YAML::Node& n) {
+      yaml_reject_unknown_keys(n, {"struct", "family", "instance", "source", "fields", "nested", "notes"}, path);
+      OpsStruct s;
+      s.name = yaml_required_string(n, "struct", path);
+      s.family = yaml_required_string(n, "family", path);
+      s.instance = yaml_required_string(n, "instance", path);
+      s.source = yaml_required_string(n, "source", path);
+      s.notes = yaml_string(n, "notes", path);
+      for_each_in(n, "fields", path, true, [&](const YAML::Node& f) {
+        yaml_reject_unknown_keys(f, with(kContextKeys, {"field"}), path);
+        CallbackField field{yaml_required_string(f, "field", path), read_context(f, path)};
+        validate_context(field.context, f, vocabulary, path);
+        s.fields.push_back(field);
+      });
+      for_each_in(n, "nested", path, true, [&](const YAML::Node& f) {
+        yaml_reject_unknown_keys(f, {"field", "struct", "via", "notes"}, path);
+        NestedStruct nested{yaml_required_string(f, "field", path), yaml_required_string(f, "struct", path),
+                            yaml_required_string(f, "via", path), yaml_string(f, "notes", path)};
+        if (nested.via != "pointer" && nested.via != "embedded")
+          yaml_fail(f["via"], path, "key 'via': expected pointer or embedded");
+        s.nested.push_back(nested);
+      });
+      own.structs.push_back(s);
+    });
+
+    for_each_in(root, "registrations", path, required, [&](const YAML::Node& n) {
+      yaml_reject_unknown_keys(n,
+                               {"name", "kind", "callee", "match", "family", "callbacks", "ops_args", "assigns",
+                                "cleanup_pair", "source", "notes"},
+                               path);
+      Registration r;
+      r.name = yaml_required_string(n, "name", path);
+      r.kind = yaml_required_string(n, "kind", path);
+      if (r.kind != "function" && r.kind != "inline" && r.kind != "macro")
+        yaml_fail(n["kind"], path, "key 'kind': expected function, inline or macro");
+      r.callee = yaml_string(n, "callee", path);
+      if (r.callee.empty()) r.callee = r.name;
+      r.match = yaml_string(n, "match", path);
+      if (r.match.empty()) r.match = "call";
+      if (r.match != "call" && r.match != "macro") yaml_fail(n["match"], path, "key 'match': expected call or macro");
+      r.family = yaml_required_string(n, "family", path);
+      r.cleanup_pair = yaml_string(n, "cleanup_pair", path);
+      r.source = yaml_required_string(n, "source", path);
+      r.notes = yaml_string(n, "notes", path);
+      for_each_in(n, "callbacks", path, true, [&](const YAML::Node& c) {
+        yaml_reject_unknown_keys(c, with(kContextKeys, {"arg", "data_arg", "data_param", "optional"}), path);
+        yaml_require(c, "arg", path);
+        RegistrationCallback cb;
+        cb.arg = yaml_int(c, "arg", path, -1);
+        cb.context = read_context(c, path);
+        validate_context(cb.context, c, vocabulary, path);
+        cb.data_arg = yaml_int(c, "data_arg", path, -1);
+        cb.data_param = yaml_int(c, "data_param", path, -1);
+        cb.optional = yaml_bool(c, "optional", path, false);
+        if (cb.arg < 0) yaml_fail(c["arg"], path, "key 'arg': expected an argument index >= 0");
+        r.callbacks.push_back(cb);
+      });
+      for_each_in(n, "ops_args", path, true, [&](const YAML::Node& o) {
+        yaml_reject_unknown_keys(o, {"arg", "struct", "member", "overrides", "notes"}, path);
+        yaml_require(o, "arg", path);
+        RegistrationOpsArg ops;
+        ops.arg = yaml_int(o, "arg", path, -1);
+        ops.struct_name = yaml_required_string(o, "struct", path);
+        ops.member = yaml_string(o, "member", path);
+        ops.notes = yaml_string(o, "notes", path);
+        if (YAML::Node overrides = o["overrides"]) {
+          if (!overrides.IsMap()) yaml_fail(overrides, path, "key 'overrides': expected a mapping of field to context");
+          for (const auto& item : overrides) {
+            require_map(item.second, path, "override '" + yaml_key(item.first, path) + "'");
+            yaml_reject_unknown_keys(item.second, kContextKeys, path);
+            CallContext ctx = read_context(item.second, path);
+            validate_context(ctx, item.second, vocabulary, path);
+            ops.overrides[yaml_key(item.first, path)] = ctx;
+          }
         }
+        r.ops_args.push_back(ops);
+      });
+      for_each_in(n, "assigns", path, true, [&](const YAML::Node& a) {
+        yaml_reject_unknown_keys(a, {"struct", "field", "macro_arg", "target_macro_arg", "target_member"}, path);
+        r.assigns.push_back({yaml_required_string(a, "struct", path), yaml_required_string(a, "field", path),
+                             yaml_int(a, "macro_arg", path, -1), yaml_int(a, "target_macro_arg", path, -1),
+                             yaml_string(a, "target_member", path)});
+      });
+      own.registrations.push_back(r);
+    });
+
+    for_each_in(root, "lifecycle", path, required, [&](const YAML::Node& n) {
+      yaml_reject_unknown_keys(n, with(kContextKeys, {"name", "kind", "expansion", "ast", "source"}), path);
+      LifecycleEntry e;
+      e.name = yaml_required_string(n, "name", path);
+      e.kind = yaml_required_string(n, "kind", path);
+      e.context = read_context(n, path);
+      validate_context(e.context, n, vocabulary, path);
+      e.expansion = yaml_string(n, "expansion", path);
+      e.ast = yaml_string(n, "ast", path);
+      e.notes = yaml_string(n, "notes", path);
+      e.source = yaml_required_string(n, "source", path);
+      own.lifecycle.push_back(e);
+    });
+
+    // Cross references: nested and ops_args structs must exist (built-in or in this table).
+    EntryPointTable all = table;
+    merge_entry_point_table(all, own);
+    auto check_struct = [&](const std::string& name, const std::string& where) {
+      if (!all.find_struct(name)) yaml_fail(root, path, where + " names struct '" + name + "', which no structs entry defines");
+    };
+    for (const OpsStruct& s : own.structs)
+      for (const NestedStruct& nested : s.nested) check_struct(nested.struct_name, "struct " + s.name + " nested " + nested.field);
+    for (const Registration& r : own.registrations) {
+      for (const RegistrationOpsArg& ops : r.ops_args) {
+        check_struct(ops.struct_name, "registration " + r.name);
+        const OpsStruct* s = all.find_struct(ops.struct_name);
+        for (const auto& [field, ctx] : ops.overrides)
+          if (!s->find_field(field))
+            yaml_fail(root, path, "registration " + r.name + ": override of unknown field '" + field + "' of struct " + s->name);
       }
-      r.ops_args.push_back(ops);
-    });
-    for_each_in(n, "assigns", path, true, [&](const YAML::Node& a) {
-      yaml_reject_unknown_keys(a, {"struct", "field", "macro_arg", "target_macro_arg", "target_member"}, path);
-      r.assigns.push_back({yaml_required_string(a, "struct", path), yaml_required_string(a, "field", path),
-                           yaml_int(a, "macro_arg", path, -1), yaml_int(a, "target_macro_arg", path, -1),
-                           yaml_string(a, "target_member", path)});
-    });
-    own.registrations.push_back(r);
-  });
-
-  for_each_in(root, "lifecycle", path, required, [&](const YAML::Node& n) {
-    yaml_reject_unknown_keys(n, with(kContextKeys, {"name", "kind", "expansion", "ast", "source"}), path);
-    LifecycleEntry e;
-    e.name = yaml_required_string(n, "name", path);
-    e.kind = yaml_required_string(n, "kind", path);
-    e.context = read_context(n, path);
-    validate_context(e.context, n, vocabulary, path);
-    e.expansion = yaml_string(n, "expansion", path);
-    e.ast = yaml_string(n, "ast", path);
-    e.notes = yaml_string(n, "notes", path);
-    e.source = yaml_required_string(n, "source", path);
-    own.lifecycle.push_back(e);
-  });
-
-  // Cross references: nested and ops_args structs must exist (built-in or in this table).
-  EntryPointTable all = table;
-  merge_entry_point_table(all, own);
-  auto check_struct = [&](const std::string& name, const std::string& where) {
-    if (!all.find_struct(name)) yaml_fail(root, path, where + " names struct '" + name + "', which no structs entry defines");
-  };
-  for (const OpsStruct& s : own.structs)
-    for (const NestedStruct& nested : s.nested) check_struct(nested.struct_name, "struct " + s.name + " nested " + nested.field);
-  for (const Registration& r : own.registrations) {
-    for (const RegistrationOpsArg& ops : r.ops_args) {
-      check_struct(ops.struct_name, "registration " + r.name);
-      const OpsStruct* s = all.find_struct(ops.struct_name);
-      for (const auto& [field, ctx] : ops.overrides)
-        if (!s->find_field(field))
-          yaml_fail(root, path, "registration " + r.name + ": override of unknown field '" + field + "' of struct " + s->name);
+      for (const RegistrationAssign& a : r.assigns) check_struct(a.struct_name, "registration " + r.name);
     }
-    for (const RegistrationAssign& a : r.assigns) check_struct(a.struct_name, "registration " + r.name);
-  }
-  return user_table ? own : all;
+    return user_table ? own : all;
+  });
 }
 
 void merge_entry_point_table(EntryPointTable& base, const EntryPointTable& user) {

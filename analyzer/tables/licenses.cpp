@@ -17,9 +17,11 @@ bool LicenseTable::is_known(const std::string& license) const {
 }
 
 LicenseTable load_license_table(const std::string& path) {
-  YAML::Node root = load_yaml_file(path);
-  yaml_reject_unknown_keys(root, {"schema_version", "gpl_compatible", "not_gpl_compatible"}, path);
-  return {yaml_string_list(root, "gpl_compatible", path), yaml_string_list(root, "not_gpl_compatible", path)};
+  return with_yaml_errors(path, [&]() -> LicenseTable {
+    YAML::Node root = load_yaml_file(path);
+    yaml_reject_unknown_keys(root, {"schema_version", "gpl_compatible", "not_gpl_compatible"}, path);
+    return {yaml_string_list(root, "gpl_compatible", path), yaml_string_list(root, "not_gpl_compatible", path)};
+  });
 }
 
 const LicenseTable& default_license_table() {

@@ -92,144 +92,146 @@ const LockClass* LockTable::find_class(const std::string& id) const {
 }
 
 LockTable load_lock_table(const std::string& path) {
-  YAML::Node root = load_yaml_file(path);
-  if (!root.IsMap()) yaml_fail(root, path, "expected a mapping at the top level");
-  yaml_reject_unknown_keys(
-      root, {"schema_version", "table", "kernel", "lock_classes", "primitives", "guards", "lockless", "annotations"},
-      path);
-  if (yaml_int(root, "schema_version", path, -1) != 1)
-    yaml_fail(root["schema_version"] ? root["schema_version"] : root, path, "key 'schema_version': must be 1");
-  if (yaml_string(root, "table", path) != "locks")
-    yaml_fail(root["table"] ? root["table"] : root, path, "key 'table': must be \"locks\"");
+  return with_yaml_errors(path, [&]() -> LockTable {
+    YAML::Node root = load_yaml_file(path);
+    if (!root.IsMap()) yaml_fail(root, path, "expected a mapping at the top level");
+    yaml_reject_unknown_keys(
+        root, {"schema_version", "table", "kernel", "lock_classes", "primitives", "guards", "lockless", "annotations"},
+        path);
+    if (yaml_int(root, "schema_version", path, -1) != 1)
+      yaml_fail(root["schema_version"] ? root["schema_version"] : root, path, "key 'schema_version': must be 1");
+    if (yaml_string(root, "table", path) != "locks")
+      yaml_fail(root["table"] ? root["table"] : root, path, "key 'table': must be \"locks\"");
 
-  LockTable table;
-  for_each_in(root, "lock_classes", path, [&](const YAML::Node& n) {
-    yaml_reject_unknown_keys(n, {"id", "type", "sleeps", "description"}, path);
-    LockClass c;
-    c.id = yaml_required_string(n, "id", path);
-    if (n["type"] && !n["type"].IsNull()) c.type = yaml_string(n, "type", path);
-    c.sleeps = yaml_bool(n, "sleeps", path, false);
-    c.description = yaml_string(n, "description", path);
-    table.classes.push_back(c);
-  });
-  auto check_class = [&](const YAML::Node& n, const std::string& id) {
-    if (!table.find_class(id)) yaml_fail(n["class"] ? n["class"] : n, path, "unknown lock class '" + id + "'");
-  };
+    LockTable table;
+    for_each_in(root, "lock_classes", path, [&](const YAML::Node& n) {
+      yaml_reject_unknown_keys(n, {"id", "type", "sleeps", "description"}, path);
+      LockClass c;
+      c.id = yaml_required_string(n, "id", path);
+      if (n["type"] && !n["type"].IsNull()) c.type = yaml_string(n, "type", path);
+      c.sleeps = yaml_bool(n, "sleeps", path, false);
+      c.description = yaml_string(n, "description", path);
+      table.classes.push_back(c);
+    });
+    auto check_class = [&](const YAML::Node& n, const std::string& id) {
+      if (!table.find_class(id)) yaml_fail(n["class"] ? n["class"] : n, path, "unknown lock class '" + id + "'");
+    };
 
-  for_each_in(root, "primitives", path, [&](const YAML::Node& n) {
-    yaml_reject_unknown_keys(n,
-                             {"name", "kind", "callee", "alt_callees", "unwrap", "class", "op", "mode", "lock_arg",
-                              "held_when", "disables", "flags", "may_sleep", "pairs_with", "source", "notes"},
-                             path);
-    LockPrimitive p;
-    p.name = yaml_required_string(n, "name", path);
-    p.kind = yaml_required_string(n, "kind", path);
-    one_of(n, "kind", p.kind, {"function", "inline", "macro"}, path);
-    p.callee = yaml_string(n, "callee", path);
-    if (p.callee.empty()) p.callee = p.name;
-    p.alt_callees = yaml_string_list(n, "alt_callees", path);
-    p.unwrap = yaml_string_list(n, "unwrap", path);
-    p.lock_class = yaml_required_string(n, "class", path);
-    check_class(n, p.lock_class);
-    p.op = yaml_required_string(n, "op", path);
-    one_of(n, "op", p.op, {"acquire", "try_acquire", "release"}, path);
-    p.mode = yaml_required_string(n, "mode", path);
-    one_of(n, "mode", p.mode, {"exclusive", "shared"}, path);
-    yaml_require(n, "lock_arg", path);
-    p.lock_arg = optional_index(n, "lock_arg", path);
-    if (p.op != "release") {
-      p.held_when = yaml_required_string(n, "held_when", path);
-      one_of(n, "held_when", p.held_when, {"always", "nonzero", "zero"}, path);
-    }
-    p.disables = yaml_string_list(n, "disables", path);
-    check_disables(n, p.disables, path);
-    if (YAML::Node flags = n["flags"]) {
-      if (!flags.IsMap()) yaml_fail(flags, path, "key 'flags': expected a mapping {from, index}");
-      yaml_reject_unknown_keys(flags, {"from", "index"}, path);
-      p.flags_from = yaml_required_string(flags, "from", path);
-      one_of(flags, "from", p.flags_from, {"result", "arg", "macro_arg"}, path);
-      p.flags_index = yaml_int(flags, "index", path, -1);
-    }
-    p.may_sleep = yaml_bool(n, "may_sleep", path, false);
-    p.pairs_with = yaml_string_list(n, "pairs_with", path);
-    p.source = yaml_required_string(n, "source", path);
-    p.notes = yaml_string(n, "notes", path);
-    table.primitives.push_back(p);
-  });
+    for_each_in(root, "primitives", path, [&](const YAML::Node& n) {
+      yaml_reject_unknown_keys(n,
+                               {"name", "kind", "callee", "alt_callees", "unwrap", "class", "op", "mode", "lock_arg",
+                                "held_when", "disables", "flags", "may_sleep", "pairs_with", "source", "notes"},
+                               path);
+      LockPrimitive p;
+      p.name = yaml_required_string(n, "name", path);
+      p.kind = yaml_required_string(n, "kind", path);
+      one_of(n, "kind", p.kind, {"function", "inline", "macro"}, path);
+      p.callee = yaml_string(n, "callee", path);
+      if (p.callee.empty()) p.callee = p.name;
+      p.alt_callees = yaml_string_list(n, "alt_callees", path);
+      p.unwrap = yaml_string_list(n, "unwrap", path);
+      p.lock_class = yaml_required_string(n, "class", path);
+      check_class(n, p.lock_class);
+      p.op = yaml_required_string(n, "op", path);
+      one_of(n, "op", p.op, {"acquire", "try_acquire", "release"}, path);
+      p.mode = yaml_required_string(n, "mode", path);
+      one_of(n, "mode", p.mode, {"exclusive", "shared"}, path);
+      yaml_require(n, "lock_arg", path);
+      p.lock_arg = optional_index(n, "lock_arg", path);
+      if (p.op != "release") {
+        p.held_when = yaml_required_string(n, "held_when", path);
+        one_of(n, "held_when", p.held_when, {"always", "nonzero", "zero"}, path);
+      }
+      p.disables = yaml_string_list(n, "disables", path);
+      check_disables(n, p.disables, path);
+      if (YAML::Node flags = n["flags"]) {
+        if (!flags.IsMap()) yaml_fail(flags, path, "key 'flags': expected a mapping {from, index}");
+        yaml_reject_unknown_keys(flags, {"from", "index"}, path);
+        p.flags_from = yaml_required_string(flags, "from", path);
+        one_of(flags, "from", p.flags_from, {"result", "arg", "macro_arg"}, path);
+        p.flags_index = yaml_int(flags, "index", path, -1);
+      }
+      p.may_sleep = yaml_bool(n, "may_sleep", path, false);
+      p.pairs_with = yaml_string_list(n, "pairs_with", path);
+      p.source = yaml_required_string(n, "source", path);
+      p.notes = yaml_string(n, "notes", path);
+      table.primitives.push_back(p);
+    });
 
-  for_each_in(root, "guards", path, [&](const YAML::Node& n) {
-    yaml_reject_unknown_keys(n,
-                             {"name", "constructor", "destructor", "class", "mode", "lock_arg", "acquire", "release",
-                              "disables", "source"},
-                             path);
-    LockGuard g;
-    g.name = yaml_required_string(n, "name", path);
-    g.constructor = yaml_required_string(n, "constructor", path);
-    g.destructor = yaml_required_string(n, "destructor", path);
-    g.lock_class = yaml_required_string(n, "class", path);
-    check_class(n, g.lock_class);
-    g.mode = yaml_required_string(n, "mode", path);
-    one_of(n, "mode", g.mode, {"exclusive", "shared"}, path);
-    yaml_require(n, "lock_arg", path);
-    g.lock_arg = optional_index(n, "lock_arg", path);
-    g.acquire = yaml_required_string(n, "acquire", path);
-    g.release = yaml_required_string(n, "release", path);
-    g.disables = yaml_string_list(n, "disables", path);
-    check_disables(n, g.disables, path);
-    g.source = yaml_required_string(n, "source", path);
-    table.guards.push_back(g);
-  });
-  for (const LockGuard& g : table.guards)
-    if (!table.find_primitive(g.acquire) || !table.find_primitive(g.release))
-      yaml_fail(root["guards"], path, "guard '" + g.name + "' names a primitive that is not in primitives");
+    for_each_in(root, "guards", path, [&](const YAML::Node& n) {
+      yaml_reject_unknown_keys(n,
+                               {"name", "constructor", "destructor", "class", "mode", "lock_arg", "acquire", "release",
+                                "disables", "source"},
+                               path);
+      LockGuard g;
+      g.name = yaml_required_string(n, "name", path);
+      g.constructor = yaml_required_string(n, "constructor", path);
+      g.destructor = yaml_required_string(n, "destructor", path);
+      g.lock_class = yaml_required_string(n, "class", path);
+      check_class(n, g.lock_class);
+      g.mode = yaml_required_string(n, "mode", path);
+      one_of(n, "mode", g.mode, {"exclusive", "shared"}, path);
+      yaml_require(n, "lock_arg", path);
+      g.lock_arg = optional_index(n, "lock_arg", path);
+      g.acquire = yaml_required_string(n, "acquire", path);
+      g.release = yaml_required_string(n, "release", path);
+      g.disables = yaml_string_list(n, "disables", path);
+      check_disables(n, g.disables, path);
+      g.source = yaml_required_string(n, "source", path);
+      table.guards.push_back(g);
+    });
+    for (const LockGuard& g : table.guards)
+      if (!table.find_primitive(g.acquire) || !table.find_primitive(g.release))
+        yaml_fail(root["guards"], path, "guard '" + g.name + "' names a primitive that is not in primitives");
 
-  for_each_in(root, "lockless", path, [&](const YAML::Node& n) {
-    yaml_reject_unknown_keys(n,
-                             {"name", "kind", "callee", "alt_callees", "match", "object_arg", "object", "access",
-                              "atomic", "ordering", "source", "notes"},
-                             path);
-    LocklessAccess l;
-    l.name = yaml_required_string(n, "name", path);
-    l.kind = yaml_required_string(n, "kind", path);
-    one_of(n, "kind", l.kind, {"function", "inline", "macro"}, path);
-    l.callee = yaml_string(n, "callee", path);
-    if (l.callee.empty()) l.callee = l.name;
-    l.alt_callees = yaml_string_list(n, "alt_callees", path);
-    l.match = yaml_string(n, "match", path);
-    if (l.match.empty()) l.match = "call";
-    one_of(n, "match", l.match, {"call", "macro"}, path);
-    yaml_require(n, "object_arg", path);
-    l.object_arg = optional_index(n, "object_arg", path);
-    l.object = yaml_required_string(n, "object", path);
-    one_of(n, "object", l.object, {"pointer", "lvalue"}, path);
-    l.access = yaml_required_string(n, "access", path);
-    one_of(n, "access", l.access, {"read", "write", "rmw", "address"}, path);
-    yaml_require(n, "atomic", path);
-    l.atomic = yaml_bool(n, "atomic", path, false);
-    l.ordering = yaml_required_string(n, "ordering", path);
-    one_of(n, "ordering", l.ordering, {"relaxed", "acquire", "release", "full"}, path);
-    l.source = yaml_required_string(n, "source", path);
-    l.notes = yaml_string(n, "notes", path);
-    table.lockless.push_back(l);
-  });
+    for_each_in(root, "lockless", path, [&](const YAML::Node& n) {
+      yaml_reject_unknown_keys(n,
+                               {"name", "kind", "callee", "alt_callees", "match", "object_arg", "object", "access",
+                                "atomic", "ordering", "source", "notes"},
+                               path);
+      LocklessAccess l;
+      l.name = yaml_required_string(n, "name", path);
+      l.kind = yaml_required_string(n, "kind", path);
+      one_of(n, "kind", l.kind, {"function", "inline", "macro"}, path);
+      l.callee = yaml_string(n, "callee", path);
+      if (l.callee.empty()) l.callee = l.name;
+      l.alt_callees = yaml_string_list(n, "alt_callees", path);
+      l.match = yaml_string(n, "match", path);
+      if (l.match.empty()) l.match = "call";
+      one_of(n, "match", l.match, {"call", "macro"}, path);
+      yaml_require(n, "object_arg", path);
+      l.object_arg = optional_index(n, "object_arg", path);
+      l.object = yaml_required_string(n, "object", path);
+      one_of(n, "object", l.object, {"pointer", "lvalue"}, path);
+      l.access = yaml_required_string(n, "access", path);
+      one_of(n, "access", l.access, {"read", "write", "rmw", "address"}, path);
+      yaml_require(n, "atomic", path);
+      l.atomic = yaml_bool(n, "atomic", path, false);
+      l.ordering = yaml_required_string(n, "ordering", path);
+      one_of(n, "ordering", l.ordering, {"relaxed", "acquire", "release", "full"}, path);
+      l.source = yaml_required_string(n, "source", path);
+      l.notes = yaml_string(n, "notes", path);
+      table.lockless.push_back(l);
+    });
 
-  for_each_in(root, "annotations", path, [&](const YAML::Node& n) {
-    yaml_reject_unknown_keys(n,
-                             {"name", "kind", "meaning", "expands_to", "sparse_expands_to", "ast_visible", "source",
-                              "notes"},
-                             path);
-    LockAnnotation a;
-    a.name = yaml_required_string(n, "name", path);
-    a.kind = yaml_required_string(n, "kind", path);
-    a.meaning = yaml_required_string(n, "meaning", path);
-    a.expands_to = yaml_string(n, "expands_to", path);
-    a.sparse_expands_to = yaml_string(n, "sparse_expands_to", path);
-    a.ast_visible = yaml_bool(n, "ast_visible", path, false);
-    a.source = yaml_required_string(n, "source", path);
-    a.notes = yaml_string(n, "notes", path);
-    table.annotations.push_back(a);
+    for_each_in(root, "annotations", path, [&](const YAML::Node& n) {
+      yaml_reject_unknown_keys(n,
+                               {"name", "kind", "meaning", "expands_to", "sparse_expands_to", "ast_visible", "source",
+                                "notes"},
+                               path);
+      LockAnnotation a;
+      a.name = yaml_required_string(n, "name", path);
+      a.kind = yaml_required_string(n, "kind", path);
+      a.meaning = yaml_required_string(n, "meaning", path);
+      a.expands_to = yaml_string(n, "expands_to", path);
+      a.sparse_expands_to = yaml_string(n, "sparse_expands_to", path);
+      a.ast_visible = yaml_bool(n, "ast_visible", path, false);
+      a.source = yaml_required_string(n, "source", path);
+      a.notes = yaml_string(n, "notes", path);
+      table.annotations.push_back(a);
+    });
+    return table;
   });
-  return table;
 }
 
 const LockTable& default_lock_table() {

@@ -60,70 +60,72 @@ int required_index(const YAML::Node& entry, const std::string& key, const std::s
 }  // namespace
 
 OwnershipTable load_ownership_table(const std::string& path) {
-  YAML::Node root = load_yaml_file(path);
-  if (!root.IsMap() || yaml_string(root, "table", path) != "ownership")
-    yaml_fail(root, path, "expected an ownership table (table: ownership)");
-  yaml_reject_unknown_keys(
-      root, {"schema_version", "table", "drvdata", "callback_invokers", "ownership_transfers", "flag_bits"}, path);
-  if (yaml_int(root, "schema_version", path, 0) != 1) yaml_fail(root, path, "key 'schema_version': expected 1");
-  OwnershipTable table;
-  const std::vector<std::string> common = {"name", "kind", "callee", "source", "notes"};
-  auto with = [&](std::vector<std::string> more) {
-    more.insert(more.end(), common.begin(), common.end());
-    return more;
-  };
+  return with_yaml_errors(path, [&]() -> OwnershipTable {
+    YAML::Node root = load_yaml_file(path);
+    if (!root.IsMap() || yaml_string(root, "table", path) != "ownership")
+      yaml_fail(root, path, "expected an ownership table (table: ownership)");
+    yaml_reject_unknown_keys(
+        root, {"schema_version", "table", "drvdata", "callback_invokers", "ownership_transfers", "flag_bits"}, path);
+    if (yaml_int(root, "schema_version", path, 0) != 1) yaml_fail(root, path, "key 'schema_version': expected 1");
+    OwnershipTable table;
+    const std::vector<std::string> common = {"name", "kind", "callee", "source", "notes"};
+    auto with = [&](std::vector<std::string> more) {
+      more.insert(more.end(), common.begin(), common.end());
+      return more;
+    };
 
-  YAML::Node drvdata = yaml_require(root, "drvdata", path);
-  yaml_reject_unknown_keys(drvdata, {"setters", "getters"}, path);
-  for (const YAML::Node& e : list_of(drvdata, "setters", path)) {
-    std::string callee = entry_callee(e, path);
-    yaml_reject_unknown_keys(e, with({"value_arg"}), path);
-    table.drvdata_setters.push_back({e["name"].as<std::string>(), callee, required_index(e, "value_arg", path)});
-  }
-  for (const YAML::Node& e : list_of(drvdata, "getters", path)) {
-    std::string callee = entry_callee(e, path);
-    yaml_reject_unknown_keys(e, common, path);
-    table.drvdata_getters.push_back(callee);
-  }
-
-  for (const YAML::Node& e : list_of(root, "callback_invokers", path)) {
-    CallbackInvoker invoker;
-    invoker.callees.push_back(entry_callee(e, path));
-    yaml_reject_unknown_keys(e, with({"alt_callees", "callback_arg", "callback_field", "data_arg", "runs"}), path);
-    invoker.name = e["name"].as<std::string>();
-    for (const std::string& alt : yaml_string_list(e, "alt_callees", path)) invoker.callees.push_back(alt);
-    std::string field = yaml_string(e, "callback_field", path);
-    if (field.empty()) {
-      invoker.callback_arg = required_index(e, "callback_arg", path);
-    } else {
-      std::size_t dot = field.find('.');
-      if (dot == std::string::npos || dot == 0 || dot + 1 == field.size() || e["callback_arg"])
-        yaml_fail(e, path, "key 'callback_field': expected record.field (and no callback_arg)");
-      invoker.callback_record = field.substr(0, dot);
-      invoker.callback_field = field.substr(dot + 1);
+    YAML::Node drvdata = yaml_require(root, "drvdata", path);
+    yaml_reject_unknown_keys(drvdata, {"setters", "getters"}, path);
+    for (const YAML::Node& e : list_of(drvdata, "setters", path)) {
+      std::string callee = entry_callee(e, path);
+      yaml_reject_unknown_keys(e, with({"value_arg"}), path);
+      table.drvdata_setters.push_back({e["name"].as<std::string>(), callee, required_index(e, "value_arg", path)});
     }
-    invoker.data_arg = required_index(e, "data_arg", path);
-    std::string runs = yaml_required_string(e, "runs", path);
-    if (runs == "now") invoker.runs = CallbackInvoker::Runs::Now;
-    else if (runs == "detach") invoker.runs = CallbackInvoker::Runs::Detach;
-    else if (runs == "detach_or_now_on_failure") invoker.runs = CallbackInvoker::Runs::DetachOrNowOnFailure;
-    else yaml_fail(e["runs"], path, "key 'runs': expected now, detach or detach_or_now_on_failure, not '" + runs + "'");
-    table.callback_invokers.push_back(std::move(invoker));
-  }
+    for (const YAML::Node& e : list_of(drvdata, "getters", path)) {
+      std::string callee = entry_callee(e, path);
+      yaml_reject_unknown_keys(e, common, path);
+      table.drvdata_getters.push_back(callee);
+    }
 
-  for (const YAML::Node& e : list_of(root, "ownership_transfers", path)) {
-    std::string callee = entry_callee(e, path);
-    yaml_reject_unknown_keys(e, with({"object_arg"}), path);
-    table.transfers.push_back({e["name"].as<std::string>(), callee, required_index(e, "object_arg", path)});
-  }
+    for (const YAML::Node& e : list_of(root, "callback_invokers", path)) {
+      CallbackInvoker invoker;
+      invoker.callees.push_back(entry_callee(e, path));
+      yaml_reject_unknown_keys(e, with({"alt_callees", "callback_arg", "callback_field", "data_arg", "runs"}), path);
+      invoker.name = e["name"].as<std::string>();
+      for (const std::string& alt : yaml_string_list(e, "alt_callees", path)) invoker.callees.push_back(alt);
+      std::string field = yaml_string(e, "callback_field", path);
+      if (field.empty()) {
+        invoker.callback_arg = required_index(e, "callback_arg", path);
+      } else {
+        std::size_t dot = field.find('.');
+        if (dot == std::string::npos || dot == 0 || dot + 1 == field.size() || e["callback_arg"])
+          yaml_fail(e, path, "key 'callback_field': expected record.field (and no callback_arg)");
+        invoker.callback_record = field.substr(0, dot);
+        invoker.callback_field = field.substr(dot + 1);
+      }
+      invoker.data_arg = required_index(e, "data_arg", path);
+      std::string runs = yaml_required_string(e, "runs", path);
+      if (runs == "now") invoker.runs = CallbackInvoker::Runs::Now;
+      else if (runs == "detach") invoker.runs = CallbackInvoker::Runs::Detach;
+      else if (runs == "detach_or_now_on_failure") invoker.runs = CallbackInvoker::Runs::DetachOrNowOnFailure;
+      else yaml_fail(e["runs"], path, "key 'runs': expected now, detach or detach_or_now_on_failure, not '" + runs + "'");
+      table.callback_invokers.push_back(std::move(invoker));
+    }
 
-  YAML::Node bits = yaml_require(root, "flag_bits", path);
-  yaml_reject_unknown_keys(bits, {"set", "clear", "test", "source", "notes"}, path);
-  yaml_required_string(bits, "source", path);
-  table.bit_setters = yaml_string_list(bits, "set", path);
-  table.bit_clearers = yaml_string_list(bits, "clear", path);
-  table.bit_testers = yaml_string_list(bits, "test", path);
-  return table;
+    for (const YAML::Node& e : list_of(root, "ownership_transfers", path)) {
+      std::string callee = entry_callee(e, path);
+      yaml_reject_unknown_keys(e, with({"object_arg"}), path);
+      table.transfers.push_back({e["name"].as<std::string>(), callee, required_index(e, "object_arg", path)});
+    }
+
+    YAML::Node bits = yaml_require(root, "flag_bits", path);
+    yaml_reject_unknown_keys(bits, {"set", "clear", "test", "source", "notes"}, path);
+    yaml_required_string(bits, "source", path);
+    table.bit_setters = yaml_string_list(bits, "set", path);
+    table.bit_clearers = yaml_string_list(bits, "clear", path);
+    table.bit_testers = yaml_string_list(bits, "test", path);
+    return table;
+  });
 }
 
 const OwnershipTable& default_ownership_table() {

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "common/error.h"
+#include "common/file_io.h"
 
 namespace kmodlint {
 
@@ -15,13 +16,22 @@ void yaml_fail(const YAML::Node& node, const std::string& path, const std::strin
 }
 
 YAML::Node load_yaml_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot read this file; check that it exists and is readable");
+  std::string text = read_regular_file(path, kMaxTableBytes, "YAML file");
   try {
-    return YAML::Load(in);
+    return YAML::Load(text);
   } catch (const YAML::ParserException& error) {
     throw InputError(path + ":" + std::to_string(error.mark.line + 1), "invalid YAML: " + error.msg);
   }
+}
+
+void rethrow_yaml_error(const YAML::Exception& error, const std::string& path) {
+  std::string where = error.mark.line >= 0 ? path + ":" + std::to_string(error.mark.line + 1) : path;
+  throw InputError(where, "unexpected value: " + error.msg);
+}
+
+std::string yaml_key(const YAML::Node& key, const std::string& path) {
+  if (!key.IsScalar()) yaml_fail(key, path, "a key must be a plain name, not a list or a mapping");
+  return key.as<std::string>();
 }
 
 std::vector<std::string> yaml_string_list(const YAML::Node& map, const std::string& key, const std::string& path) {
@@ -79,7 +89,7 @@ std::string yaml_required_string(const YAML::Node& map, const std::string& key, 
 void yaml_reject_unknown_keys(const YAML::Node& map, const std::vector<std::string>& known, const std::string& path) {
   if (!map.IsMap()) yaml_fail(map, path, "expected a mapping of keys to values");
   for (const auto& entry : map) {
-    std::string key = entry.first.as<std::string>();
+    std::string key = yaml_key(entry.first, path);
     bool found = false;
     for (const std::string& name : known) found = found || name == key;
     if (!found) yaml_fail(entry.first, path, "unknown key '" + key + "'");

@@ -26,6 +26,21 @@ std::string yaml_required_string(const YAML::Node& map, const std::string& key, 
 // Throws for a key of `map` not in `known`, naming the line; catches typos in tables.
 void yaml_reject_unknown_keys(const YAML::Node& map, const std::vector<std::string>& known, const std::string& path);
 
+// A mapping key as text; throws "path:line: a key must be a plain name" for a list or map key.
+std::string yaml_key(const YAML::Node& key, const std::string& path);
+
+// Every loader runs its walk of the YAML tree through this: any yaml-cpp error (a value of an
+// unexpected type deep in a table) becomes an InputError naming the file and line.
+[[noreturn]] void rethrow_yaml_error(const YAML::Exception& error, const std::string& path);
+template <class Body>
+auto with_yaml_errors(const std::string& path, Body&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const YAML::Exception& error) {
+    rethrow_yaml_error(error, path);
+  }
+}
+
 [[noreturn]] void yaml_fail(const YAML::Node& node, const std::string& path, const std::string& message);
 
 // The directory holding kmodlint's data (rules/, docs/): the source tree when run from a

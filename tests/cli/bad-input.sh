@@ -71,4 +71,50 @@ expect_error "--kdir that is not a kernel build dir" "$work/notkernel: not a ker
 
 expect_error "unknown option" "unknown option '--frob'" --frob
 
+# Every error names its file (and line): yaml-cpp's own errors never reach the user unnamed.
+make_module "$work/named" named
+printf '? [a, b]\n: 1\n' > "$work/named/.kmodlint.yaml"
+expect_error "non-scalar key in .kmodlint.yaml" "$work/named/.kmodlint.yaml:1: a key must be a plain name" "$work/named"
+rm "$work/named/.kmodlint.yaml"
+printf 'schema_version: 1\ntable: cleanup-pairs\n? [x]\n: y\n' > "$work/rules.yaml"
+expect_error "non-scalar key in a --rules table" "$work/rules.yaml:3: a key must be a plain name" --rules "$work/rules.yaml" "$work/named"
+printf '{"kmodlint-baseline": 1, "findings": [{? [a] : 1}]}\n' > "$work/baseline.json"
+expect_error "non-scalar key in a baseline" "$work/baseline.json:1: a key must be a plain name" --baseline "$work/baseline.json" "$work/named"
+printf 'kernel-dir: nowhere\n' > "$work/named/.kmodlint.yaml"
+expect_error "bad kernel-dir in a configuration" "$work/named/.kmodlint.yaml:1: kernel-dir: $work/named/nowhere: no such kernel build directory" "$work/named"
+printf 'symvers: [""]\n' > "$work/named/.kmodlint.yaml"
+expect_error "empty symvers path" "$work/named/.kmodlint.yaml:1: key 'symvers': an empty path" "$work/named"
+rm "$work/named/.kmodlint.yaml"
+runner=(env TMPDIR=/nonexistent)
+expect_error "TMPDIR that does not exist" "TMPDIR=/nonexistent: cannot create a private temporary directory here" --no-make "$work/named"
+runner=()
+
+# A malformed baseline is reported before the analysis: no parse error of the broken module shows.
+echo '{"findings": []}' > "$work/notbaseline.json"
+expect_error "malformed --baseline, before the analysis" "$work/notbaseline.json:1: not a kmodlint baseline" --baseline "$work/notbaseline.json" "$work/syntax"
+
+# A module path with a space: Kbuild cannot build it; kmodlint says so (and --no-make lints it).
+make_module "$work/with space" spaced
+expect_error "module path with a space" "$work/with space: Kbuild cannot build a module whose path contains a space" "$work/with space"
+"$kmodlint" --no-make "$work/with space" >"$work/stdout" 2>"$work/stderr"
+status=$?
+[ $status -eq 0 ] && pass "module path with a space, --no-make" || fail "module path with a space, --no-make" "exit $status" "$(cat "$work/stderr")"
+
+# An unreadable subdirectory: a warning naming it, exit 2 unless --exit-zero.
+make_module "$work/partly/readable" readable
+make_module "$work/partly/locked" locked
+chmod 000 "$work/partly/locked"
+runner=()
+[ "$(id -u)" -eq 0 ] && runner=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+"${runner[@]}" "$kmodlint" "$work/partly" >"$work/stdout" 2>"$work/stderr"
+status=$?
+"${runner[@]}" "$kmodlint" --exit-zero "$work/partly" >/dev/null 2>&1
+status_zero=$?
+if [ $status -ne 2 ] || ! grep -qF "kmodlint: warning: $work/partly/locked: cannot read this directory" "$work/stderr"; then
+  fail "unreadable subdirectory" "exit $status" "$(cat "$work/stderr")"
+elif [ $status_zero -ne 0 ]; then fail "unreadable subdirectory" "--exit-zero gave $status_zero"
+else pass "unreadable subdirectory"; fi
+runner=()
+chmod 755 "$work/partly/locked"
+
 finish

@@ -64,8 +64,11 @@ TEST_F(ConfigTest, OrderedGlobsSeverityOptionsAndExclude) {
   EXPECT_TRUE(config.excluded(path("tests/x/y.c")));
   EXPECT_TRUE(config.excluded(path("sub/foo_test.c")));
   EXPECT_FALSE(config.excluded(path("sub/foo.c")));
-  EXPECT_EQ(config.kernel_dir(), path("kdir"));
-  EXPECT_EQ(config.symvers(), (std::vector<std::string>{(root_.parent_path() / "other/Module.symvers").string()}));
+  ASSERT_TRUE(config.kernel_dir());
+  EXPECT_EQ(config.kernel_dir()->path, path("kdir"));
+  EXPECT_EQ(config.kernel_dir()->origin.rfind(path(".kmodlint.yaml") + ":", 0), 0u);  // names the file and line
+  ASSERT_EQ(config.symvers().size(), 1u);
+  EXPECT_EQ(config.symvers()[0].path, (root_.parent_path() / "other/Module.symvers").string());
   EXPECT_EQ(config.fail_on(), Severity::Warning);
 }
 

@@ -39,7 +39,7 @@ TEST(YamlTable, WrongTypeNamesKeyAndLine) {
 
 TEST(YamlTable, MissingFileSaysSo) {
   EXPECT_EQ(error_of([] { load_yaml_file("/nonexistent/x.yaml"); }),
-            "/nonexistent/x.yaml: cannot read this file; check that it exists and is readable");
+            "/nonexistent/x.yaml: cannot read this YAML file (No such file or directory); check that it exists and is readable");
 }
 
 TEST(YamlTable, ShippedLicenseTableKnowsTheKernelStrings) {
