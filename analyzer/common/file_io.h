@@ -9,8 +9,8 @@
 
 namespace kmodlint {
 
-inline constexpr std::size_t kMaxTableBytes = 16u << 20;    // YAML tables, configurations, Kbuild, dkms.conf
-inline constexpr std::size_t kMaxDataBytes = 256u << 20;    // Module.symvers, baselines, compile_commands.json
+inline constexpr std::size_t kMaxTableBytes = 16u << 20;    // YAML tables, configurations, baselines, Kbuild, dkms.conf
+inline constexpr std::size_t kMaxDataBytes = 256u << 20;    // Module.symvers, compile_commands.json
 
 // The whole file. Throws InputError naming `path` when it is missing, unreadable, not a regular
 // file (a device, FIFO, socket or directory) or larger than `max_bytes`; `what` names the kind of

@@ -101,7 +101,7 @@ void write_baseline(const std::string& path, const std::vector<Finding>& finding
 
 std::vector<BaselineEntry> read_baseline(const std::string& path) {
   return with_yaml_errors(path, [&]() -> std::vector<BaselineEntry> {
-    YAML::Node root = load_yaml_file(path);  // JSON is YAML too
+    YAML::Node root = load_yaml_file(path, "baseline");  // JSON is YAML too
     if (!root.IsMap() || !root["kmodlint-baseline"])
       yaml_fail(root, path, "not a kmodlint baseline (no 'kmodlint-baseline' key); create one with --baseline-create");
     yaml_reject_unknown_keys(root, {"kmodlint-baseline", "findings"}, path);

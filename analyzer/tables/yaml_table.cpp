@@ -15,8 +15,8 @@ void yaml_fail(const YAML::Node& node, const std::string& path, const std::strin
   throw InputError(line > 0 ? path + ":" + std::to_string(line) : path, message);
 }
 
-YAML::Node load_yaml_file(const std::string& path) {
-  std::string text = read_regular_file(path, kMaxTableBytes, "YAML file");
+YAML::Node load_yaml_file(const std::string& path, const std::string& what) {
+  std::string text = read_regular_file(path, kMaxTableBytes, what);
   try {
     return YAML::Load(text);
   } catch (const YAML::ParserException& error) {

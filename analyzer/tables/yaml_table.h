@@ -8,8 +8,9 @@
 
 namespace kmodlint {
 
-// Parses `path`; throws InputError "path:line: message" on a syntax error or a missing file.
-YAML::Node load_yaml_file(const std::string& path);
+// Parses `path`; throws InputError "path:line: message" on a syntax error, and "path: cannot read
+// this <what> (...)" for a missing, unreadable, oversized or non-regular file.
+YAML::Node load_yaml_file(const std::string& path, const std::string& what = "YAML file");
 
 // Typed accessors: throw InputError "path:line: key 'key': expected ..." when the type is wrong.
 // A missing key gives the default (empty list, empty string, `fallback`).

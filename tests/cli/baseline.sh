@@ -51,7 +51,7 @@ else fail "a baseline in a symlinked directory" "exit $status" "$(cat "$work/out
 cd "$work"
 
 run --baseline "$work/nope.json" "$work/repo-json"
-if [ $status -eq 2 ] && grep -q "nope.json: cannot read this file" "$work/err"; then pass "a missing baseline exits 2"
+if [ $status -eq 2 ] && grep -q "nope.json: cannot read this baseline (No such file or directory)" "$work/err"; then pass "a missing baseline exits 2"
 else fail "missing baseline" "exit $status" "$(cat "$work/err")"; fi
 printf '{"findings": []}\n' > "$work/bad.json"
 run --baseline "$work/bad.json" "$work/repo-json"
