@@ -244,6 +244,9 @@ class Discoverer {
     std::vector<KbuildModule> modules;
     if (uses_dry_run(root)) {
       DryRun run = dry_runs_.at(root).get();
+      if (!run.partial_failure.empty())
+        project_.unreadable.push_back(kbuild + ": make could not dry-run all of it (" + run.partial_failure +
+                                      "); the objects it could not make are not linted");
       for (const DryRunCompile& compile : run.compiles) compiles[compile.source_file] = compile;
       for (const DryRunModule& module : run.modules) modules.push_back({module.name, module.objects});
     } else {

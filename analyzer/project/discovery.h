@@ -36,8 +36,9 @@ struct Project {
   std::set<std::string> report_only_files;  // non-empty: report findings in these files only
   std::vector<std::string> remarks;   // always shown (e.g. single-file modules)
   std::vector<std::string> verbose;   // shown with -v (skipped files and why)
-  // Directories under the given paths that could not be read (their modules are not linted):
-  // "DIR: reason". A run with any exits 2 unless --exit-zero.
+  // Directories under the given paths that could not be read, and Kbuild files make could dry-run
+  // only in part (what is missing is not linted): "PATH: reason". A run with any exits 2 unless
+  // --exit-zero.
   std::vector<std::string> unreadable;
   // Where the kernel's headers and Kbuild live (the kernel directory, its real path, and the
   // include directories of its own compile command): trusted roots for safe mode's ReadPolicy.

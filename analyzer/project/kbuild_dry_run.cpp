@@ -120,7 +120,7 @@ DryRun kbuild_dry_run(const KernelDir& kernel, const std::string& module_dir) {
     throw InputError(module_dir, "Kbuild cannot build a module whose path contains a space, ':', '#' or '$'; "
                                  "rename the directory, or lint it with --no-make or -p compile_commands.json");
   std::string goal = module_dir + "/.";
-  ProcessResult run = run_process({"make", "-B", "-n", "-C", kernel.path, "M=" + goal, goal}, module_dir,
+  ProcessResult run = run_process({"make", "-k", "-B", "-n", "-C", kernel.path, "M=" + goal, goal}, module_dir,
                                   kDryRunTimeoutSeconds, {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"});
   std::string kbuild = kbuild_file_in(module_dir);
   if (kbuild.empty()) kbuild = module_dir;
@@ -129,10 +129,12 @@ DryRun kbuild_dry_run(const KernelDir& kernel, const std::string& module_dir) {
                                  " s; check the Makefile, or use --no-make");
   if (run.exit_code == 127 || run.exit_code < 0)
     throw InputError(kbuild, "could not run make; install it (Debian: apt-get install make)");
-  if (run.exit_code != 0)
+  DryRun result = parse_dry_run_output(run.out, kernel.path);
+  if (run.exit_code != 0 && result.modules.empty())
     throw InputError(kbuild, "make rejected it: " + first_error_line(run.err + run.out) +
                                  "; fix the Kbuild file, or use --no-make or -p compile_commands.json");
-  return parse_dry_run_output(run.out, kernel.path);
+  if (run.exit_code != 0) result.partial_failure = first_error_line(run.err + run.out);
+  return result;
 }
 
 DryRunCompile kernel_compile_template(const KernelDir& kernel) {

@@ -24,12 +24,16 @@ struct DryRunModule {
 struct DryRun {
   std::vector<DryRunCompile> compiles;
   std::vector<DryRunModule> modules;
+  // When make failed on part of the directory (an object whose generated source it cannot
+  // make) but dry-ran the rest: its first error line. The rest is linted; kmodlint says so.
+  std::string partial_failure;
 };
 
 // Parses captured `make -n` output (exposed for tests).
 DryRun parse_dry_run_output(const std::string& output, const std::string& initial_directory);
 
-// Runs the dry run. Throws InputError naming the Kbuild file when make fails.
+// Runs the dry run (make -k: one object make cannot make does not hide the others). Throws
+// InputError naming the Kbuild file when make fails and dry-ran no module.
 DryRun kbuild_dry_run(const KernelDir& kernel, const std::string& module_dir);
 
 // The compiler command Kbuild uses for a module object in `kernel`, for a stand-in source file:

@@ -117,4 +117,18 @@ else pass "unreadable subdirectory"; fi
 runner=()
 chmod 755 "$work/partly/locked"
 
+# An object make cannot make (a generated source that is missing) does not hide the others: they
+# are linted, the Kbuild file is named, exit 2.
+make_module "$work/partial" good
+echo 'obj-m += gen.o
+gen-objs := gen_generated.o' >> "$work/partial/Kbuild"
+sed -i '/module_exit/d' "$work/partial/good.c"
+"$kmodlint" --format json -o "$work/partial.json" "$work/partial" >"$work/stdout" 2>"$work/stderr"
+status=$?
+if [ $status -ne 2 ] || ! grep -qF "kmodlint: warning: $work/partial/Kbuild: make could not dry-run all of it" "$work/stderr"; then
+  fail "an object make cannot make" "exit $status" "$(cat "$work/stderr")"
+elif ! grep -q '"missing-module-exit"' "$work/partial.json"; then fail "an object make cannot make" "good.c was not linted"
+else pass "an object make cannot make"; fi
+rm -f "$work/partial.json"
+
 finish
