@@ -277,6 +277,11 @@ int run(const Options& options) {
   cli_layer.checks = split_check_globs(options.checks);
   cli_layer.fail_on = options.fail_on;
   ConfigSet configs(options.config_file, cli_layer);
+  std::string single_file = !options.print_compile_command.empty() ? options.print_compile_command : options.dump_facts;
+  ReadPolicy policy = options.no_make ? safe_mode_policy(single_file.empty() ? options.paths
+                                                                             : std::vector<std::string>{single_file})
+                                      : ReadPolicy();
+  configs.confine(&policy);
   if (!options.dump_config.empty()) {
     std::error_code error;
     if (!fs::exists(options.dump_config, error)) throw InputError(options.dump_config, "no such file or directory");
@@ -285,16 +290,12 @@ int run(const Options& options) {
   }
 
   // The first path's configuration decides what is global to a run.
-  std::string single_file = !options.print_compile_command.empty() ? options.print_compile_command : options.dump_facts;
   std::string first_path = !single_file.empty()    ? single_file
                            : options.paths.empty() ? std::string(".")
                                                    : options.paths.front();
   std::error_code exists_error;
   const Config& run_config = fs::exists(first_path, exists_error) ? configs.for_path(first_path) : configs.for_path(".");
   Severity fail_on = options.fail_on ? *options.fail_on : run_config.fail_on().value_or(Severity::Note);
-  ReadPolicy policy = options.no_make ? safe_mode_policy(single_file.empty() ? options.paths
-                                                                             : std::vector<std::string>{single_file})
-                                      : ReadPolicy();
   std::vector<std::string> symvers = chosen_symvers(options, run_config, policy);
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
 

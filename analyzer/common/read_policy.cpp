@@ -63,6 +63,12 @@ bool ReadPolicy::allows(const std::string& path) const {
   return under_any(real, linted_) || under_any(real, trusted_);
 }
 
+bool ReadPolicy::links_out(const std::string& path) const {
+  if (!restricted_) return false;
+  std::string directory = real_path(fs::path(normal_absolute(path)).parent_path().string());
+  return !directory.empty() && under_any(directory, linted_) && !allows(path);
+}
+
 std::vector<std::string> ReadPolicy::roots() const {
   std::vector<std::string> all = linted_;
   all.insert(all.end(), trusted_.begin(), trusted_.end());

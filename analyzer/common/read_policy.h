@@ -24,6 +24,9 @@ class ReadPolicy {
   bool restricted() const { return restricted_; }
   // True when kmodlint may read `path` (absolute, or relative to the current directory).
   bool allows(const std::string& path) const;
+  // True when `path` sits in a linted tree but its real path leads out of every root (a symbolic
+  // link in the repository to a file elsewhere). Always false when unrestricted.
+  bool links_out(const std::string& path) const;
   // The roots, for messages and tests.
   std::vector<std::string> roots() const;
 

@@ -396,6 +396,8 @@ ConfigSet::ConfigSet(std::string explicit_file, ConfigLayer cli)
 const ConfigLayer& ConfigSet::layer(const std::string& path) {
   auto found = files_.find(path);
   if (found != files_.end()) return found->second;
+  if (policy_ && policy_->links_out(path))
+    throw InputError(path, "leads out of the linted tree (a symbolic link); --no-make does not read it");
   std::vector<ConfigProblem> problems;
   ConfigLayer parsed = parse_config_file(path, problems);
   if (!problems.empty()) throw_problems(problems);

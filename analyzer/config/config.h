@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "checks/check.h"
+#include "common/read_policy.h"
 #include "report/finding.h"
 
 namespace kmodlint {
@@ -77,6 +78,8 @@ class ConfigSet {
   // `explicit_file`: --config FILE (used for every file instead of searching). `cli`: the command
   // line's layer (--checks, --fail-on), applied last. Problems in any file loaded throw InputError.
   ConfigSet(std::string explicit_file, ConfigLayer cli);
+  // Safe mode: a configuration file in a linted tree that links out of it is refused.
+  void confine(const ReadPolicy* policy) { policy_ = policy; }
 
   const Config& for_directory(const std::string& directory);  // absolute
   const Config& for_file(const std::string& file);            // absolute
@@ -89,6 +92,7 @@ class ConfigSet {
 
   std::string explicit_file_;
   ConfigLayer cli_;
+  const ReadPolicy* policy_ = nullptr;
   std::map<std::string, std::unique_ptr<Config>> by_directory_;
   std::map<std::string, ConfigLayer> files_;
 };

@@ -88,6 +88,16 @@ if grep -q SECRET_CONTENT_4711 "$work/stderr" "$work/stdout"; then fail "symboli
 elif [ $status -ne 2 ]; then fail "symbolic link out of the tree, safe mode" "exit $status" "$(cat "$work/stderr")"
 else pass "symbolic link out of the tree, safe mode"; fi
 
+repo=$work/config-link
+module_at "$repo" conflink
+printf 'checks: ["-*"]\nSECRET_KEY_4711: 1\n' > "$outside/config.yaml"
+ln -s "$outside/config.yaml" "$repo/.kmodlint.yaml"
+run "configuration that links out of the tree, safe mode" --no-make "$repo"
+if grep -q SECRET_KEY_4711 "$work/stderr"; then fail "configuration that links out of the tree, safe mode" "the file was read"
+elif [ $status -ne 2 ] || ! grep -qF "$repo/.kmodlint.yaml: leads out of the linted tree" "$work/stderr"; then
+  fail "configuration that links out of the tree, safe mode" "exit $status" "$(cat "$work/stderr")"
+else pass "configuration that links out of the tree, safe mode"; fi
+
 repo=$work/device-include
 module_at "$repo" devinc
 ln -s /dev/zero "$repo/zero.h"
