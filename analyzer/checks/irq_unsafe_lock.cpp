@@ -3,7 +3,7 @@
 #include <map>
 #include <set>
 
-#include "checks/shared_globals_analysis.h"
+#include "engines/concurrency/shared_globals.h"
 #include "tables/entry_points.h"
 #include "tables/locks.h"
 

@@ -1,6 +1,6 @@
 #include "checks/missing_module_exit.h"
 
-#include "checks/cleanup_engine.h"
+#include "engines/lifetimes/lifetimes.h"
 
 namespace kmodlint {
 

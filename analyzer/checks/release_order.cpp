@@ -1,10 +1,10 @@
 #include "checks/release_order.h"
 
-#include "checks/cleanup_engine.h"
+#include "engines/lifetimes/lifetimes.h"
 
 namespace kmodlint {
 
-// The analysis lives in cleanup_engine.cpp; this check reports its "release-order" findings.
+// The analysis lives in engines/lifetimes/; this check reports its "release-order" findings.
 void ReleaseOrderCheck::check_module(const ModuleModel& module, CheckContext& ctx) {
   report_cleanup_findings(module, ctx, "release-order");
 }

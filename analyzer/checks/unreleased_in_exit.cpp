@@ -1,10 +1,10 @@
 #include "checks/unreleased_in_exit.h"
 
-#include "checks/cleanup_engine.h"
+#include "engines/lifetimes/lifetimes.h"
 
 namespace kmodlint {
 
-// The analysis lives in cleanup_engine.cpp; this check reports its "unreleased-in-exit" findings.
+// The analysis lives in engines/lifetimes/; this check reports its "unreleased-in-exit" findings.
 void UnreleasedInExitCheck::check_module(const ModuleModel& module, CheckContext& ctx) {
   report_cleanup_findings(module, ctx, "unreleased-in-exit");
 }

@@ -1,4 +1,4 @@
-#include "checks/shared_globals_analysis.h"
+#include "engines/concurrency/shared_globals.h"
 
 #include <algorithm>
 #include <deque>

@@ -1,7 +1,7 @@
-// The cleanup-pairs path analysis on hand-made facts: no Clang needed.
+// The lifetimes engine (the cleanup-pairs path analysis) on hand-made facts: no Clang needed.
 #include <gtest/gtest.h>
 
-#include "checks/cleanup_engine.h"
+#include "engines/lifetimes/lifetimes.h"
 #include "checks/registry.h"
 #include "tables/cleanup_pairs.h"
 
@@ -144,7 +144,7 @@ UnitFacts module_unit(bool twice) {
 
 }  // namespace
 
-TEST(CleanupEngine, ErrorReturnLeaksWhatThePathAcquired) {
+TEST(LifetimesEngine, ErrorReturnLeaksWhatThePathAcquired) {
   auto findings = FakeModule(module_unit(false)).run("leak-on-init-error");
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].location.line, 14u);  // not 11: the failed kzalloc holds nothing
@@ -153,14 +153,14 @@ TEST(CleanupEngine, ErrorReturnLeaksWhatThePathAcquired) {
   EXPECT_EQ(findings[0].notes[0].location.line, 10u);
 }
 
-TEST(CleanupEngine, WhatExitDoesNotReleaseIsReportedAtTheAcquire) {
+TEST(LifetimesEngine, WhatExitDoesNotReleaseIsReportedAtTheAcquire) {
   auto findings = FakeModule(module_unit(false)).run("unreleased-in-exit");
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].location.line, 13u);
   EXPECT_NE(findings[0].message.find("destroy_workqueue"), std::string::npos) << findings[0].message;
 }
 
-TEST(CleanupEngine, SecondReleaseOnThePathIsADoubleRelease) {
+TEST(LifetimesEngine, SecondReleaseOnThePathIsADoubleRelease) {
   auto findings = FakeModule(module_unit(true)).run("double-release");
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].location.line, 22u);

@@ -1,4 +1,4 @@
-#include "checks/cleanup_engine.h"
+#include "engines/lifetimes/lifetimes.h"
 
 #include <algorithm>
 #include <deque>
@@ -10,7 +10,7 @@
 #include <unordered_set>
 
 #include "checks/check.h"
-#include "checks/shared_globals_analysis.h"
+#include "engines/concurrency/shared_globals.h"
 #include "tables/ownership.h"
 
 namespace kmodlint {
