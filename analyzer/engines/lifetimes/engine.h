@@ -1,0 +1,146 @@
+// The lifetimes engine: walks a function's CFG with a State, applying the effects of each call
+// (acquires and releases from rules/cleanup-pairs.yaml, ownership moves from rules/ownership.yaml,
+// summaries of the module's helper functions), and collects the findings of the cleanup family.
+//
+// call_effects.cpp: what one call does to the state; path_walk.cpp: the walk over basic blocks,
+// assignments, branches and returns; phases.cpp: helper summaries and the acquire/release phase
+// pairs of a module.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engines/lifetimes/lifetimes.h"
+#include "engines/lifetimes/state.h"
+#include "link/module_model.h"
+#include "tables/cleanup_pairs.h"
+#include "tables/ownership.h"
+
+namespace kmodlint::lifetimes {
+
+// What a helper function does to storage its caller can see.
+struct Summary {
+  struct Acquire {
+    int site;  // the helper's site (location inside the helper)
+    std::vector<std::set<std::string>> comps;  // keys in helper terms (G:, R:, P#i)
+    bool held_on_failure = false;  // still held, in the caller's storage, when the helper fails
+  };
+  struct Release {
+    const CleanupPair* pair;
+    const ReleaseApi* api;
+    std::vector<std::string> arg_keys;  // per handle component, helper terms ("" = not passed)
+  };
+  std::vector<Acquire> acquires;
+  std::vector<Release> releases;
+  std::set<int> param_escapes;  // parameters handed to something unknown
+  // Parameters the helper stores where its caller can see them (apbs[n].RamIO = loc): index and
+  // the storage, in helper terms.
+  std::vector<std::pair<int, std::string>> param_stores;
+  bool complete = true;
+  FailsOn fails = FailsOn::Never;
+};
+
+enum class Phase { Acquire, Teardown, Helper };
+
+struct WalkResult {
+  std::vector<State> success_ends;
+  std::vector<State> failure_ends;
+  std::vector<State> all_ends;
+  std::vector<Summary::Release> releases;  // every release seen (for summaries)
+  bool complete = true;
+};
+
+inline std::string loc_text(const SourceLocation& loc) {
+  return std::filesystem::path(loc.file).filename().string() + ":" + std::to_string(loc.line);
+}
+
+
+// Callees that read their pointer arguments without taking ownership of them.
+bool borrows_only(const std::string& callee);
+
+class Engine {
+ public:
+  Engine(const ModuleModel& module, const CleanupPairTable& pairs, const OwnershipTable& ownership)
+      : module_(module), pairs_(pairs), ownership_(ownership) {}
+
+  std::vector<CleanupFinding> findings;
+  std::map<std::pair<SourceLocation, std::string>, std::set<int>> leaks_;  // (return, function) -> sites
+
+  // One leak-on-init-error finding per return, naming everything that leaks there on some path.
+  void report_leaks();
+
+  // Walks `fn` from `initial`; `phase` says what its returns mean.
+  WalkResult walk(const FunctionRef& fn, Phase phase, const State& initial, int depth);
+  const Summary& summary(const FunctionRef& fn, int depth);
+
+  const Site& site(int id) const { return sites_[id]; }
+  std::string describe(int site_id) const {
+    const Site& s = sites_[site_id];
+    std::string what = s.pair->summary.empty() ? s.pair->id : s.pair->summary;
+    return what + " from " + s.api->name + "() at " + loc_text(s.location);
+  }
+  void report(const std::string& check, const SourceLocation& loc, std::string message, std::string function,
+              std::vector<FindingNote> notes = {}) {
+    findings.push_back({check, loc, std::move(message), std::move(notes), std::move(function)});
+  }
+
+ private:
+  bool has_sibling(int site_id) const {
+    for (const Site& other : sites_)
+      if (other.ordinal != site_id && other.location == sites_[site_id].location) return true;
+    return false;
+  }
+  int site_for(const CleanupPair* pair, const AcquireApi* api, const SourceLocation& loc, const std::string& fn) {
+    for (std::size_t i = 0; i < sites_.size(); ++i)
+      if (sites_[i].pair == pair && sites_[i].api == api && sites_[i].location == loc) return static_cast<int>(i);
+    sites_.push_back({pair, api, loc, fn, static_cast<int>(sites_.size())});
+    return static_cast<int>(sites_.size()) - 1;
+  }
+
+  struct Ctx {
+    const FunctionRef* fn;
+    Phase phase;
+    int depth;
+    WalkResult* result;
+    std::vector<int> call_block;  // block of each call event
+    std::set<int> reported_returns;
+  };
+
+  // call_effects.cpp
+  bool process_call(Ctx& ctx, State& state, int call_index);
+  bool apply_releases(Ctx& ctx, State& state, int call_index, std::set<int>& released_sites);
+  bool apply_failure_releases(Ctx& ctx, State& state, int call_index, std::set<int>& released_sites);
+  bool apply_wrong_releases(Ctx& ctx, State& state, int call_index, std::set<int>& released_sites);
+  bool apply_acquires(Ctx& ctx, State& state, int call_index);
+  bool apply_helper(Ctx& ctx, State& state, int call_index);
+  void pass_to_unknown(Ctx& ctx, State& state, int call_index);
+  bool process_ownership_move(Ctx& ctx, State& state, int call_index);
+  bool registered_in_module(const CleanupPair& pair, const Resource& r, const Ctx& ctx) const;
+  bool managed_by_devres(const AcquireApi& api, const CallEvent& call, const State& state, const FunctionFacts& fn) const;
+  void run_callback(Ctx& ctx, State& state, const CallEvent& call, const CallbackInvoker& invoker);
+  void let_go(Ctx& ctx, State& state, const std::vector<int>& sites, const CallEvent& call);
+  void release(Ctx& ctx, State& state, Resource& r, const std::string& by, const SourceLocation& at, bool definite,
+               bool idempotent, bool recursive);
+  void apply_release(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
+                     const std::vector<std::string>& keys, const SourceLocation& at, const std::string& by,
+                     std::set<int>& released_sites, bool via_helper, bool may_be_definite = true);
+
+  // path_walk.cpp
+  void process_assign(Ctx& ctx, State& state, const AssignEvent& assign);
+  void process_return(Ctx& ctx, State& state, const ReturnEvent& ret);
+  std::vector<State> branch(Ctx& ctx, const State& state, const BasicBlock& block);
+  bool release_between(const Ctx& ctx, int site, int return_block, bool of_array_element) const;
+
+  const ModuleModel& module_;
+  const CleanupPairTable& pairs_;
+  const OwnershipTable& ownership_;
+  std::vector<Site> sites_;
+  std::map<const FunctionFacts*, Summary> summaries_;
+  std::set<const FunctionFacts*> in_progress_;
+};
+
+}  // namespace kmodlint::lifetimes
