@@ -26,7 +26,7 @@ bool borrows_only(const std::string& callee) {
       "kref_read", "clamp", "min", "max", "__kasan", "kasan_", "kmsan_", "__kcsan", "kcsan_", "check_object",
       "__check_object", "__write_overflow", "__read_overflow", "hex_dump", "print_hex"};
   for (const char* prefix : prefixes)
-    if (starts_with(callee, prefix)) return true;
+    if (callee.starts_with(prefix)) return true;
   return false;
 }
 
@@ -72,7 +72,7 @@ void Engine::release(Ctx& ctx, State& state, Resource& r, const std::string& by,
 
 // Applies a release API with the given per-component argument keys to the matching resources.
 void Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
-                           const std::vector<std::string>& keys, const SourceLocation& at, const std::string& by,
+                           const std::vector<ValueKey>& keys, const SourceLocation& at, const std::string& by,
                            std::set<int>& released_sites, bool via_helper, bool may_be_definite) {
   for (Resource& r : state.resources) {
     if (sites_[r.site].pair != pair || released_sites.count(r.site)) continue;
@@ -82,7 +82,7 @@ void Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
       if (!api->handle_args[j]) continue;
       if (first < 0) first = static_cast<int>(j);
       // A call's result in the release (resource_size(res)) is another call than the acquire's.
-      if (keys[j].empty() || r.comps[j].empty() || starts_with(keys[j], "#c")) continue;
+      if (keys[j].empty() || r.comps[j].empty() || keys[j].plain(ValueKey::Kind::CallResult)) continue;
       if (r.comps[j].count(keys[j])) {
         equal = true;
         if (static_cast<int>(j) == first) primary_equal = true;
@@ -90,9 +90,9 @@ void Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
         differs = true;
       }
     }
-    auto stable = [](const std::string& k) {
-      std::string b = bare(k);
-      return starts_with(b, "C:") || starts_with(b, "G:") || starts_with(b, "F:");
+    auto stable = [](const ValueKey& k) {
+      using K = ValueKey::Kind;
+      return k.kind == K::Constant || k.kind == K::Global || k.kind == K::Function;
     };
     bool stable_difference = true;
     for (std::size_t j = 0; j < keys.size() && j < r.comps.size(); ++j) {
@@ -125,8 +125,8 @@ void Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
     // element or an expression that the loop recomputes).
     // R: keys name a field of any instance of a struct, so they cannot tell two instances apart.
     release(ctx, state, r, by, at,
-            may_be_definite && primary_equal && keys[first].find("[]") == std::string::npos &&
-                !starts_with(bare(keys[first]), "R:"),
+            may_be_definite && primary_equal && !keys[first].has_element() &&
+                keys[first].kind != ValueKey::Kind::Record,
             api->idempotent,
             api->recursive);
   }
@@ -150,7 +150,7 @@ bool Engine::process_call(Ctx& ctx, State& state, int call_index) {
   // A value known only at run time is not a compile-time constant: bitop()'s const_ variant and
   // other __builtin_constant_p() arms are not taken.
   if (callee == "__builtin_constant_p") {
-    state.knowledge["#c" + std::to_string(call_index)] = kZero;
+    state.knowledge[ValueKey::call_result(call_index)] = kZero;
     return true;
   }
   if (process_ownership_move(ctx, state, call_index)) return true;
@@ -179,11 +179,11 @@ bool Engine::apply_releases(Ctx& ctx, State& state, int call_index, std::set<int
   bool known = false;
   for (const auto& match : pairs_.releases_by_callee(call.callee)) {
     known = true;
-    std::vector<std::string> keys;
+    std::vector<ValueKey> keys;
     for (std::size_t j = 0; j < match.api->handle_args.size(); ++j) {
       const auto& index = match.api->handle_args[j];
       if (!index || *index >= static_cast<int>(call.args.size())) {
-        keys.push_back("");
+        keys.push_back({});
         continue;
       }
       HandleComponent c;
@@ -226,7 +226,7 @@ bool Engine::apply_wrong_releases(Ctx& ctx, State& state, int call_index, std::s
     known = true;
     if (match.api->teardown_only && ctx.phase != Phase::Teardown) continue;
     if (call.args.empty()) continue;
-    std::string key = key_of(call.args[0], fn);
+    ValueKey key = key_of(call.args[0], fn);
     if (key.empty()) continue;
     for (Resource& r : state.resources) {
       if (sites_[r.site].pair != match.pair || !r.live() || released_sites.count(r.site)) continue;
@@ -264,8 +264,8 @@ bool Engine::apply_acquires(Ctx& ctx, State& state, int call_index) {
       // A handle given to devres (devm_add_action(dev, undo, handle)) is devres's to release now.
       std::vector<int> moved;
       for (std::size_t a = 1; a < call.args.size(); ++a) {
-        std::string key = key_of(call.args[a], fn);
-        if (key.empty() || starts_with(key, "C:") || starts_with(key, "F:")) continue;
+        ValueKey key = key_of(call.args[a], fn);
+        if (key.empty() || key.plain(ValueKey::Kind::Constant) || key.plain(ValueKey::Kind::Function)) continue;
         for (const Resource& r : state.resources)
           if (r.live() && !r.comps.empty() && r.comps[0].count(key)) moved.push_back(r.site);
       }
@@ -274,24 +274,24 @@ bool Engine::apply_acquires(Ctx& ctx, State& state, int call_index) {
     Resource r;
     r.site = site_for(match.pair, match.api, call.location, fn.name);
     for (const HandleComponent& c : match.api->handle) {
-      std::vector<std::string> keys = component_keys(c, call, call_index, fn);
+      std::vector<ValueKey> keys = component_keys(c, call, call_index, fn);
       r.comps.emplace_back(keys.begin(), keys.end());
       state.add_same_values(r.comps.back());
     }
     if (std::all_of(r.comps.begin(), r.comps.end(), [](const auto& c) { return c.empty(); }))
       continue;  // cannot name the handle: do not guess
     if (registered_in_module(*match.pair, r, ctx) || managed_by_devres(*match.api, call, state, fn)) continue;
-    std::string status = "#c" + std::to_string(call_index);
+    ValueKey status = ValueKey::call_result(call_index);
     r.status_keys.insert(status);
     if (match.api->handle[0].from == HandleComponent::From::Return)
-      for (const std::string& k : r.comps[0]) r.status_keys.insert(k);
+      for (const ValueKey& k : r.comps[0]) r.status_keys.insert(k);
     r.fails = match.api->fails;
     bool checked = match.api->fails != FailsOn::Never && !match.api->unchecked_ok;
     r.status = checked ? Resource::Status::Maybe : Resource::Status::Held;
     if (match.api->fails != FailsOn::Never) state.knowledge[status] = domain_of(match.api->fails);
     for (const ArgRef& dep : match.api->depends_on) {
       if (dep.arg >= static_cast<int>(call.args.size())) continue;
-      std::string key = key_of(call.args[dep.arg], fn);
+      ValueKey key = key_of(call.args[dep.arg], fn);
       if (key.empty()) continue;
       for (const Resource& base : state.resources)
         if (base.live() && sites_[base.site].pair->id == dep.pair && !base.comps.empty() && base.comps[0].count(key))
@@ -301,8 +301,8 @@ bool Engine::apply_acquires(Ctx& ctx, State& state, int call_index) {
       if (existing->live() && existing->status != Resource::Status::Maybe) {
         r.prior = true;
         for (std::size_t j = 0; j < r.comps.size() && j < existing->comps.size(); ++j)
-          for (const std::string& k : existing->comps[j])
-            if (!starts_with(k, "#c")) r.comps[j].insert(k);
+          for (const ValueKey& k : existing->comps[j])
+            if (!k.plain(ValueKey::Kind::CallResult)) r.comps[j].insert(k);
       } else if (existing->live()) {
         r.prior = existing->prior;
       }
@@ -320,22 +320,22 @@ bool Engine::apply_helper(Ctx& ctx, State& state, int call_index) {
   FunctionRef target = module_.resolve_function(callee, ctx.fn->unit);
   if (!target.function || target.function == ctx.fn->function || ctx.depth >= 4) return false;
   const Summary& s = summary(target, ctx.depth + 1);
-  auto translate = [&](const std::string& key) { return in_caller_terms(key, call.args, fn); };
+  auto translate = [&](const ValueKey& key) { return in_caller_terms(key, call.args, fn); };
   std::set<int> helper_released;
   for (const Summary::Release& rel : s.releases) {
-    std::vector<std::string> keys;
-    for (const std::string& k : rel.arg_keys) keys.push_back(k.empty() ? "" : translate(k));
+    std::vector<ValueKey> keys;
+    for (const ValueKey& k : rel.arg_keys) keys.push_back(k.empty() ? ValueKey{} : translate(k));
     ctx.result->releases.push_back({rel.pair, rel.api, keys});
     apply_release(ctx, state, rel.pair, rel.api, keys, call.location, callee, helper_released, true);
   }
-  std::string status = "#c" + std::to_string(call_index);
+  ValueKey status = ValueKey::call_result(call_index);
   for (const Summary::Acquire& acq : s.acquires) {
     Resource r;
     r.site = acq.site;
     for (const auto& comp : acq.comps) {
-      std::set<std::string> keys;
-      for (const std::string& k : comp) {
-        std::string t = translate(k);
+      std::set<ValueKey> keys;
+      for (const ValueKey& k : comp) {
+        ValueKey t = translate(k);
         if (!t.empty()) keys.insert(t);
       }
       r.comps.push_back(keys);
@@ -355,20 +355,21 @@ bool Engine::apply_helper(Ctx& ctx, State& state, int call_index) {
   if (s.fails != FailsOn::Never) state.knowledge[status] = domain_of(s.fails);
   for (const auto& [p, storage] : s.param_stores) {
     if (p >= static_cast<int>(call.args.size())) continue;
-    std::vector<std::string> passed = keys_of(call.args[p], fn);
-    std::string where = translate(storage);
+    std::vector<ValueKey> passed = keys_of(call.args[p], fn);
+    ValueKey where = translate(storage);
     if (passed.empty() || where.empty()) continue;
     for (Resource& r : state.resources)
-      if (r.live() && !r.comps.empty() && names_any(r.comps[0], passed)) r.comps[0].insert(bare(where));
+      if (r.live() && !r.comps.empty() && names_any(r.comps[0], passed)) r.comps[0].insert(where.bare());
   }
   // Locals handed to a helper that does not release them: ownership may have moved.
   for (int p : s.param_escapes) {
     if (p >= static_cast<int>(call.args.size())) continue;
-    std::string key = key_of(call.args[p], fn);
+    ValueKey key = key_of(call.args[p], fn);
     std::vector<int> gone;
     for (const Resource& r : state.resources)
       if (r.live() && is_local(key) && !r.comps.empty() &&
-          (r.comps[0].count(key) || (key[0] == '&' && r.comps[0].count(key.substr(1)))))
+          (r.comps[0].count(key) ||
+           (key.starts_with_op(ValueKey::Op::AddressOf) && r.comps[0].count(key.without_first_op()))))
         gone.push_back(r.site);
     for (int site_id : gone) state.erase(site_id);
   }
@@ -381,11 +382,12 @@ void Engine::pass_to_unknown(Ctx& ctx, State& state, int call_index) {
   const CallEvent& call = fn.calls[call_index];
   std::vector<int> gone;
   for (const ValueRef& arg : call.args) {
-    std::string key = key_of(arg, fn);
+    ValueKey key = key_of(arg, fn);
     if (key.empty()) continue;
     for (const Resource& r : state.resources) {
       if (!r.live() || r.comps.empty()) continue;
-      bool names = r.comps[0].count(key) || (key[0] == '&' && r.comps[0].count(key.substr(1)));
+      bool names = r.comps[0].count(key) ||
+                   (key.starts_with_op(ValueKey::Op::AddressOf) && r.comps[0].count(key.without_first_op()));
       if (!names) continue;
       if (ctx.phase == Phase::Teardown || is_local(key)) gone.push_back(r.site);
     }
@@ -397,9 +399,11 @@ void Engine::pass_to_unknown(Ctx& ctx, State& state, int call_index) {
 bool Engine::registered_in_module(const CleanupPair& pair, const Resource& r, const Ctx& ctx) const {
   int j = pair.module_owned_container;
   if (j < 0 || j >= static_cast<int>(r.comps.size())) return false;
-  for (const std::string& key : r.comps[j]) {
-    if (!starts_with(key, "&G:") || key.find_first_of(".-[", 3) != std::string::npos) continue;
-    if (find_module_global(module_, ctx.fn->unit, key.substr(3), ctx.fn->function->name)) return true;
+  for (const ValueKey& key : r.comps[j]) {
+    if (key.kind != ValueKey::Kind::Global || key.ops != std::vector<ValueKey::Op>{ValueKey::Op::AddressOf} ||
+        key.path.find_first_of(".-[") != std::string::npos)
+      continue;
+    if (find_module_global(module_, ctx.fn->unit, key.root + key.path, ctx.fn->function->name)) return true;
   }
   return false;
 }
@@ -409,7 +413,7 @@ bool Engine::managed_by_devres(const AcquireApi& api, const CallEvent& call, con
                                const FunctionFacts& fn) const {
   for (const ArgRef& after : api.managed_after) {
     if (after.arg >= static_cast<int>(call.args.size())) continue;
-    std::vector<std::string> keys = keys_of(call.args[after.arg], fn);
+    std::vector<ValueKey> keys = keys_of(call.args[after.arg], fn);
     for (const Resource& r : state.resources)
       if (r.live() && sites_[r.site].pair->id == after.pair && !r.comps.empty() && names_any(r.comps[0], keys))
         return true;
@@ -423,15 +427,15 @@ bool Engine::process_ownership_move(Ctx& ctx, State& state, int call_index) {
   const CallEvent& call = fn.calls[call_index];
   if (const DrvdataSetter* setter = ownership_.drvdata_setter(call.callee)) {
     if (setter->value_arg < static_cast<int>(call.args.size())) {
-      std::vector<std::string> keys = keys_of(call.args[setter->value_arg], fn);
+      std::vector<ValueKey> keys = keys_of(call.args[setter->value_arg], fn);
       for (Resource& r : state.resources)
-        if (r.live() && !r.comps.empty() && names_any(r.comps[0], keys)) r.comps[0].insert(kDrvdataSlot);
+        if (r.live() && !r.comps.empty() && names_any(r.comps[0], keys)) r.comps[0].insert(ValueKey::drvdata());
     }
     return true;
   }
   if (ownership_.drvdata_getter(call.callee)) {
     for (Resource& r : state.resources)
-      if (!r.comps.empty() && r.comps[0].count(kDrvdataSlot)) r.comps[0].insert("#c" + std::to_string(call_index));
+      if (!r.comps.empty() && r.comps[0].count(ValueKey::drvdata())) r.comps[0].insert(ValueKey::call_result(call_index));
     return true;
   }
   if (const OwnershipTransfer* transfer = ownership_.transfer(call.callee)) {
@@ -445,13 +449,13 @@ bool Engine::process_ownership_move(Ctx& ctx, State& state, int call_index) {
   };
   if (call.args.size() >= 2 && (listed(ownership_.bit_setters) || listed(ownership_.bit_clearers) ||
                                 listed(ownership_.bit_testers))) {
-    std::string nr = key_of(call.args[0], fn), word = key_of(call.args[1], fn);
+    ValueKey nr = key_of(call.args[0], fn), word = key_of(call.args[1], fn);
     if (nr.empty() || word.empty()) return true;
-    std::string bit = "B:" + nr + "@" + bare(word);
+    ValueKey bit = ValueKey::bit(nr, word.bare());
     if (listed(ownership_.bit_setters)) state.knowledge[bit] = kPos;
     else if (listed(ownership_.bit_clearers)) state.knowledge[bit] = kZero;
     else if (auto found = state.knowledge.find(bit); found != state.knowledge.end())
-      state.knowledge["#c" + std::to_string(call_index)] = found->second;
+      state.knowledge[ValueKey::call_result(call_index)] = found->second;
     return true;
   }
   return false;
@@ -492,8 +496,8 @@ void Engine::run_callback(Ctx& ctx, State& state, const CallEvent& call, const C
     if (!target.function || target.function == ctx.fn->function || ctx.depth >= 4) continue;
     const Summary& s = summary(target, ctx.depth + 1);
     for (const Summary::Release& rel : s.releases) {
-      std::vector<std::string> keys;
-      for (const std::string& k : rel.arg_keys) keys.push_back(k.empty() ? "" : in_caller_terms(k, bound, fn));
+      std::vector<ValueKey> keys;
+      for (const ValueKey& k : rel.arg_keys) keys.push_back(k.empty() ? ValueKey{} : in_caller_terms(k, bound, fn));
       ctx.result->releases.push_back({rel.pair, rel.api, keys});
       apply_release(ctx, state, rel.pair, rel.api, keys, call.location, name, released, true, false);
     }

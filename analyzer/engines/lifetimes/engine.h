@@ -26,20 +26,20 @@ namespace kmodlint::lifetimes {
 struct Summary {
   struct Acquire {
     int site;  // the helper's site (location inside the helper)
-    std::vector<std::set<std::string>> comps;  // keys in helper terms (G:, R:, P#i)
+    std::vector<std::set<ValueKey>> comps;  // keys in helper terms (globals, records, parameters)
     bool held_on_failure = false;  // still held, in the caller's storage, when the helper fails
   };
   struct Release {
     const CleanupPair* pair;
     const ReleaseApi* api;
-    std::vector<std::string> arg_keys;  // per handle component, helper terms ("" = not passed)
+    std::vector<ValueKey> arg_keys;  // per handle component, helper terms (empty = not passed)
   };
   std::vector<Acquire> acquires;
   std::vector<Release> releases;
   std::set<int> param_escapes;  // parameters handed to something unknown
   // Parameters the helper stores where its caller can see them (apbs[n].RamIO = loc): index and
   // the storage, in helper terms.
-  std::vector<std::pair<int, std::string>> param_stores;
+  std::vector<std::pair<int, ValueKey>> param_stores;
   bool complete = true;
   FailsOn fails = FailsOn::Never;
 };
@@ -126,7 +126,7 @@ class Engine {
   void release(Ctx& ctx, State& state, Resource& r, const std::string& by, const SourceLocation& at, bool definite,
                bool idempotent, bool recursive);
   void apply_release(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
-                     const std::vector<std::string>& keys, const SourceLocation& at, const std::string& by,
+                     const std::vector<ValueKey>& keys, const SourceLocation& at, const std::string& by,
                      std::set<int>& released_sites, bool via_helper, bool may_be_definite = true);
 
   // path_walk.cpp

@@ -12,10 +12,10 @@ void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
   const FunctionFacts& fn = *ctx.fn->function;
   kill_text_keys(state, assign.target.field.empty() ? assign.target.root : assign.target.field);
   if (!assign.target.field.empty()) kill_text_keys(state, assign.target.root);
-  std::vector<std::string> targets = keys_of(assign.target, fn);
-  std::vector<std::string> values = keys_of(assign.value, fn);
+  std::vector<ValueKey> targets = keys_of(assign.target, fn);
+  std::vector<ValueKey> values = keys_of(assign.value, fn);
   if (targets.empty()) return;
-  std::string value = values.empty() ? "" : values[0];
+  ValueKey value = values.empty() ? ValueKey{} : values[0];
   // Which resources the value names, before the target stops naming anything.
   std::vector<std::pair<int, std::vector<bool>>> copies;
   std::vector<int> status_copies;
@@ -41,20 +41,20 @@ void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
   // p = list_next_entry(p, node): still an element of the same list.
   bool next_element = assign.value.root == assign.target.root && assign.target.path.empty() &&
                       assign.value.path.ends_with("^");
-  std::set<std::string> kept_names;
+  std::set<ValueKey> kept_names;
   if (next_element)
-    if (auto found = state.same_value.find(bare(targets[0])); found != state.same_value.end()) kept_names = found->second;
-  for (const std::string& target : targets) kill_key(state, bare(target));
+    if (auto found = state.same_value.find(targets[0].bare()); found != state.same_value.end()) kept_names = found->second;
+  for (const ValueKey& target : targets) kill_key(state, target.bare());
   if (!kept_names.empty()) {
-    state.same_value[bare(targets[0])] = kept_names;
+    state.same_value[targets[0].bare()] = kept_names;
     return;
   }
-  std::string target_bare = bare(targets[0]);
+  ValueKey target_bare = targets[0].bare();
   for (auto& [site, comps] : copies)
     if (Resource* r = state.find(site))
       for (std::size_t j = 0; j < comps.size(); ++j)
         if (comps[j])
-          for (const std::string& target : targets) r->comps[j].insert(bare(target));
+          for (const ValueKey& target : targets) r->comps[j].insert(target.bare());
   for (int site : status_copies)
     if (Resource* r = state.find(site)) r->status_keys.insert(target_bare);
   if (known) state.knowledge[target_bare] = *known;
@@ -64,9 +64,9 @@ void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
     for (auto& [site, comps] : copies) state.erase(site);
   using K = ValueRef::Kind;
   if ((assign.value.kind == K::Local || assign.value.kind == K::Param || assign.value.kind == K::Global) &&
-      targets[0].find("[]") == std::string::npos) {
-    std::set<std::string>& names = state.same_value[target_bare];
-    for (const std::string& t : targets) names.insert(bare(t));
+      !targets[0].has_element()) {
+    std::set<ValueKey>& names = state.same_value[target_bare];
+    for (const ValueKey& t : targets) names.insert(t.bare());
     names.insert(values.begin(), values.end());
   }
 }
@@ -108,8 +108,8 @@ bool Engine::release_between(const Ctx& ctx, int site_id, int return_block, bool
 
 void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret) {
   const FunctionFacts& fn = *ctx.fn->function;
-  std::vector<std::string> keys = keys_of(ret.value, fn);
-  std::string key = keys.empty() ? "" : keys[0];
+  std::vector<ValueKey> keys = keys_of(ret.value, fn);
+  ValueKey key = keys.empty() ? ValueKey{} : keys[0];
   // A returned handle leaves with the caller.
   if (!key.empty() && ret.value.kind != ValueRef::Kind::IntConstant) {
     std::vector<int> gone;
@@ -146,8 +146,8 @@ void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret) {
     if (r.status == Resource::Status::Maybe && r.status_keys.count(key)) continue;
     // Acquired in a loop, or kept in an array: a release loop that reaches this return may
     // release it (the facts cannot tell which element holds what).
-    bool in_array = !r.comps.empty() && std::any_of(r.comps[0].begin(), r.comps[0].end(), [](const std::string& k) {
-      return k.find("[]") != std::string::npos;
+    bool in_array = !r.comps.empty() && std::any_of(r.comps[0].begin(), r.comps[0].end(), [](const ValueKey& k) {
+      return k.has_element();
     });
     if ((r.prior && release_between(ctx, r.site, return_block, false)) ||
         (in_array && release_between(ctx, r.site, return_block, true)))
@@ -163,7 +163,7 @@ std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock
   if (!block.condition || block.successors.size() != 2) return out;
   const BranchCondition& c = *block.condition;
   const FunctionFacts& fn = *ctx.fn->function;
-  std::string key = key_of(c.subject, fn);
+  ValueKey key = key_of(c.subject, fn);
   BranchCondition::Test test = c.test;
   if (key.empty() || test == BranchCondition::Test::Unknown) {
     // A condition the facts cannot name (`wdt_stop != wdt_start`, `have_region`): remember its
@@ -171,7 +171,7 @@ std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock
     // any variable it mentions forgets it (see kill_text_keys).
     // Not for calls: each evaluation may give another answer (polling loops).
     if (c.subject.text.empty() || c.subject.text.find('(') != std::string::npos) return out;
-    key = "T:" + c.subject.text;
+    key = ValueKey::text(c.subject.text);
     test = BranchCondition::Test::NonZero;
   }
   bool is_err_test = c.test == BranchCondition::Test::IsErr || c.test == BranchCondition::Test::IsErrOrNull;
@@ -184,7 +184,7 @@ std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock
     if (auto found = s.knowledge.find(key); found != s.knowledge.end()) known = found->second;
     unsigned now = known & set;
     if (now == 0) {
-      s.knowledge["\x01infeasible"] = 1;  // marked; dropped by the caller
+      s.infeasible = true;  // dropped by the caller
       continue;
     }
     s.knowledge[key] = now;
@@ -212,7 +212,7 @@ std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock
           r.status = Resource::Status::FailedHeld;
         } else if (r.prior) {
           r.status = Resource::Status::Held;
-          std::erase_if(r.status_keys, [](const std::string&) { return true; });
+          std::erase_if(r.status_keys, [](const ValueKey&) { return true; });
         } else {
           dropped.push_back(r.site);
         }
@@ -262,7 +262,7 @@ WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initia
           process_return(ctx, state, ret);
           bool failure = false;
           if (fn.return_type == "int") {
-            std::string key = key_of(ret.value, fn);
+            ValueKey key = key_of(ret.value, fn);
             if (ret.value.kind == ValueRef::Kind::IntConstant) failure = ret.value.int_value < 0;
             else if (ret.value.kind == ValueRef::Kind::CallResult && fn.calls[ret.value.call_index].callee == "PTR_ERR")
               failure = true;
@@ -291,7 +291,7 @@ WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initia
     std::vector<State> next = branch(ctx, state, block);
     for (std::size_t i = 0; i < block.successors.size(); ++i) {
       if (block.successors[i] < 0) continue;
-      if (next[i].knowledge.count("\x01infeasible")) continue;
+      if (next[i].infeasible) continue;
       work.emplace_back(block.successors[i], std::move(next[i]));
     }
   }

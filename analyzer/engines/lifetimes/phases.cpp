@@ -64,8 +64,8 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
         a.held_on_failure = a.held_on_failure || failure;
         a.comps.resize(r.comps.size());
         for (std::size_t j = 0; j < r.comps.size(); ++j)
-          for (const std::string& k : r.comps[j])
-            if (outliving(k) || starts_with(k, "C:")) a.comps[j].insert(k);
+          for (const ValueKey& k : r.comps[j])
+            if (outliving(k) || k.plain(ValueKey::Kind::Constant)) a.comps[j].insert(k);
       }
   };
   collect(walked.success_ends, false);
@@ -73,19 +73,19 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
   for (auto& [site_id, a] : acquires) s.acquires.push_back(a);
   for (const Summary::Release& rel : walked.releases) {
     bool visible = false;
-    for (const std::string& k : rel.arg_keys)
+    for (const ValueKey& k : rel.arg_keys)
       if (!k.empty() && outliving(k)) visible = true;
     if (!visible) continue;
     Summary::Release copy = rel;
-    for (std::string& k : copy.arg_keys)
-      if (!outliving(k) && !starts_with(k, "C:")) k.clear();
+    for (ValueKey& k : copy.arg_keys)
+      if (!outliving(k) && !k.plain(ValueKey::Kind::Constant)) k = {};
     s.releases.push_back(copy);
   }
   for (const AssignEvent& assign : f.assigns) {
     if (assign.value.kind != ValueRef::Kind::Param || !assign.value.path.empty() || assign.value.address_of) continue;
     auto found = std::find(f.params.begin(), f.params.end(), assign.value.root);
     if (found == f.params.end()) continue;
-    for (const std::string& target : keys_of(assign.target, f))
+    for (const ValueKey& target : keys_of(assign.target, f))
       if (outliving(target)) s.param_stores.emplace_back(static_cast<int>(found - f.params.begin()), target);
   }
   // Parameters passed on to unknown functions (not borrowing ones).
@@ -99,9 +99,9 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
       }
   }
   for (const Summary::Release& rel : s.releases)
-    for (const std::string& k : rel.arg_keys)
-      if (starts_with(bare(k), "P#") && bare(k).find_first_of("-.[") == std::string::npos)
-        s.param_escapes.erase(std::stoi(bare(k).substr(2)));
+    for (const ValueKey& k : rel.arg_keys)
+      if (k.kind == ValueKey::Kind::Param && k.path.find_first_of("-.[") == std::string::npos)
+        s.param_escapes.erase(k.index);
   in_progress_.erase(fn.function);
   return summaries_[fn.function] = s;
 }
@@ -173,10 +173,10 @@ std::vector<CleanupFinding> analyze_cleanup(const ModuleModel& module, const Cle
     for (const State& end : acquired.success_ends)
       for (const Resource& r : end.resources) {
         if (!r.live() || r.comps.empty()) continue;
-        std::vector<std::set<std::string>> comps(r.comps.size());
+        std::vector<std::set<ValueKey>> comps(r.comps.size());
         for (std::size_t j = 0; j < r.comps.size(); ++j)
-          for (const std::string& k : r.comps[j])
-            if (outliving(k) || starts_with(k, "C:")) comps[j].insert(k);
+          for (const ValueKey& k : r.comps[j])
+            if (outliving(k) || k.plain(ValueKey::Kind::Constant)) comps[j].insert(k);
         if (!kept_outside(r)) continue;
         auto [it, fresh] = held.emplace(r.site, r);
         Resource& h = it->second;
@@ -224,7 +224,7 @@ std::vector<CleanupFinding> analyze_cleanup(const ModuleModel& module, const Cle
       if (std::find(p.bus_releases.begin(), p.bus_releases.end(), acquired_at.pair->id) != p.bus_releases.end()) continue;
       // A reference on the module itself: exit cannot run while it is held.
       if (const Resource* r = start.find(s);
-          r && !r->comps.empty() && r->comps[0].count("&G:__this_module"))
+          r && !r->comps.empty() && r->comps[0].count(ValueKey::global("__this_module").with(ValueKey::Op::AddressOf)))
         continue;
       bool released_somewhere = released.all_ends.empty();
       for (const State& end : released.all_ends) {

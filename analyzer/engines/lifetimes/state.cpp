@@ -45,13 +45,9 @@ unsigned failure_of(FailsOn fails) {
 
 unsigned sign_class(std::int64_t value) { return value < 0 ? kNeg : value == 0 ? kZero : kPos; }
 
-void kill_key(State& state, const std::string& key) {
-  if (key.empty() || key.find("[]") != std::string::npos) return;
-  auto stale = [&](const std::string& k) {
-    std::string b = bare(k);
-    return b == key || (starts_with(b, key) && b.size() > key.size() &&
-                        (b[key.size()] == '-' || b[key.size()] == '.' || b[key.size()] == '['));
-  };
+void kill_key(State& state, const ValueKey& key) {
+  if (key.empty() || key.has_element()) return;
+  auto stale = [&](const ValueKey& k) { return key.contains(k.bare(), "-.["); };
   for (Resource& r : state.resources) {
     for (auto& comp : r.comps) std::erase_if(comp, stale);
     std::erase_if(r.status_keys, stale);
@@ -66,10 +62,10 @@ void kill_text_keys(State& state, const std::string& name) {
   if (name.empty()) return;
   auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
   std::erase_if(state.knowledge, [&](const auto& entry) {
-    const std::string& k = entry.first;
-    if (!starts_with(k, "T:")) return false;
-    for (std::size_t at = k.find(name, 2); at != std::string::npos; at = k.find(name, at + 1)) {
-      bool before = at > 2 && word(k[at - 1]);
+    if (entry.first.kind != ValueKey::Kind::Text) return false;
+    const std::string& k = entry.first.root;
+    for (std::size_t at = k.find(name); at != std::string::npos; at = k.find(name, at + 1)) {
+      bool before = at > 0 && word(k[at - 1]);
       bool after = at + name.size() < k.size() && word(k[at + name.size()]);
       if (!before && !after) return true;
     }
@@ -90,17 +86,15 @@ std::vector<int> resources_in_object(const State& state, ValueRef v, const Funct
     }
   }
   std::vector<int> out;
-  for (const std::string& object : keys_of(v, fn)) {
-    std::string o = bare(object);
-    if (starts_with(o, "C:") || starts_with(o, "F:") || starts_with(o, "R:")) continue;
+  using K = ValueKey::Kind;
+  for (const ValueKey& object : keys_of(v, fn)) {
+    ValueKey o = object.bare();
+    if (o.kind == K::Constant || o.kind == K::Function || o.kind == K::Record) continue;
     for (const Resource& r : state.resources) {
       bool inside = false;
       for (const auto& comp : r.comps)
-        for (const std::string& k : comp) {
-          std::string kb = bare(k);
-          if (kb == o || (starts_with(kb, o) && kb.size() > o.size() && (kb[o.size()] == '-' || kb[o.size()] == '.')))
-            inside = true;
-        }
+        for (const ValueKey& k : comp)
+          if (o.contains(k.bare(), "-.")) inside = true;
       if (inside && r.live() && std::find(out.begin(), out.end(), r.site) == out.end()) out.push_back(r.site);
     }
   }
@@ -108,18 +102,25 @@ std::vector<int> resources_in_object(const State& state, ValueRef v, const Funct
 }
 
 // For a helper's summary: each key that names a local replaced by a name of the same value that
-// its caller can see (dev = &drvdata->pdev->dev; pm_runtime_disable(dev) releases &R:platform_device.dev).
-std::vector<std::string> visible_names(const State& state, std::vector<std::string> keys) {
-  for (std::string& key : keys) {
+// its caller can see (dev = &drvdata->pdev->dev; pm_runtime_disable(dev) releases
+// &R:platform_device.dev). A field of the driver's struct first, then the first by spelling.
+std::vector<ValueKey> visible_names(const State& state, std::vector<ValueKey> keys) {
+  for (ValueKey& key : keys) {
     if (key.empty() || outliving(key)) continue;
-    std::set<std::string> names{key};
+    std::set<ValueKey> names{key};
     state.add_same_values(names);
-    std::string best;
-    for (const std::string& name : names) {
+    const ValueKey* best = nullptr;
+    std::string best_spelling;
+    for (const ValueKey& name : names) {
       if (!outliving(name)) continue;
-      if (best.empty() || (starts_with(bare(name), "R:") && !starts_with(bare(best), "R:"))) best = name;
+      bool record = name.kind == ValueKey::Kind::Record, best_record = best && best->kind == ValueKey::Kind::Record;
+      std::string spelling = name.to_string();
+      if (!best || (record && !best_record) || (record == best_record && spelling < best_spelling)) {
+        best = &name;
+        best_spelling = std::move(spelling);
+      }
     }
-    if (!best.empty()) key = best;
+    if (best) key = *best;
   }
   return keys;
 }
@@ -127,7 +128,7 @@ std::vector<std::string> visible_names(const State& state, std::vector<std::stri
 // The class of `c ? a : b` on this path, when what the path knows of c's subject decides it.
 std::optional<unsigned> chosen_class(const State& state, const ChosenValue& chosen, const FunctionFacts& fn) {
   const BranchCondition& c = chosen.condition;
-  std::string key = key_of(c.subject, fn);
+  ValueKey key = key_of(c.subject, fn);
   auto found = state.knowledge.find(key);
   if (key.empty() || found == state.knowledge.end()) {
     if (sign_class(chosen.if_true) == sign_class(chosen.if_false)) return sign_class(chosen.if_true);
@@ -142,13 +143,13 @@ std::optional<unsigned> chosen_class(const State& state, const ChosenValue& chos
 }
 
 // `target` is a field of a local that names an element of a global list (container_of on a
-// global's list member: a same-value name "G:...^").
+// global's list member: a same-value name that is a global's path ending in "^").
 bool in_global_list_element(const State& state, const ValueRef& target) {
   if (target.kind != ValueRef::Kind::Local || target.path.empty()) return false;
-  auto found = state.same_value.find("L:" + target.root);
+  auto found = state.same_value.find(ValueKey::local(target.root));
   if (found == state.same_value.end()) return false;
   return std::any_of(found->second.begin(), found->second.end(),
-                     [](const std::string& k) { return starts_with(k, "G:") && k.ends_with("^"); });
+                     [](const ValueKey& k) { return k.plain(ValueKey::Kind::Global) && k.path.ends_with("^"); });
 }
 
 }  // namespace kmodlint::lifetimes

@@ -41,12 +41,12 @@ struct Resource {
   enum class Status { Maybe, Held, FailedHeld, Released };
   Status status = Status::Maybe;
   bool prior = false;  // earlier iterations of a loop hold it too
-  std::vector<std::set<std::string>> comps;  // aliases of each handle component
-  std::set<std::string> status_keys;         // values carrying the acquire's success/failure
+  std::vector<std::set<ValueKey>> comps;  // aliases of each handle component
+  std::set<ValueKey> status_keys;         // values carrying the acquire's success/failure
   int depends_on = -1;                       // site this one depends on (depends_on in the table)
   FailsOn fails = FailsOn::Never;            // how the status values say failure (the API's, or a helper's)
   bool definite_release = false;
-  std::string held_if_fails;  // "#cN": a helper call that leaves it held when it fails
+  ValueKey held_if_fails;  // the result of a helper call that leaves it held when it fails
   SourceLocation released_at;
   std::string released_by;
 
@@ -66,17 +66,19 @@ struct PendingOrder {
 
 struct State {
   std::vector<Resource> resources;  // sorted by site
-  std::map<std::string, unsigned> knowledge;
+  std::map<ValueKey, unsigned> knowledge;
   std::vector<PendingOrder> pending;
   // Names of one pointer value, from assignments of one variable or field to another
   // (priv->dev = &pdev->dev): keyed by the assigned location.
-  std::map<std::string, std::set<std::string>> same_value;
+  std::map<ValueKey, std::set<ValueKey>> same_value;
+  // A branch this path cannot take (what it knows contradicts the test): dropped by the walk.
+  bool infeasible = false;
 
   // Adds to `comp` every other name of a value it names.
-  void add_same_values(std::set<std::string>& comp) const {
-    std::set<std::string> more;
+  void add_same_values(std::set<ValueKey>& comp) const {
+    std::set<ValueKey> more;
     for (const auto& [target, names] : same_value)
-      for (const std::string& k : comp)
+      for (const ValueKey& k : comp)
         if (names.count(k)) {
           more.insert(names.begin(), names.end());
           break;
@@ -107,17 +109,17 @@ struct State {
     for (const Resource& r : resources) {
       out << r.site << ':' << static_cast<int>(r.status) << r.prior << r.depends_on << r.definite_release << '[';
       for (const auto& comp : r.comps) {
-        for (const std::string& k : comp) out << k << ',';
+        for (const ValueKey& k : comp) out << k.to_string() << ',';
         out << '|';
       }
-      for (const std::string& k : r.status_keys) out << k << ',';
+      for (const ValueKey& k : r.status_keys) out << k.to_string() << ',';
       out << r.released_at.line << ']';
     }
     out << '{';
-    for (const auto& [k, v] : knowledge) out << k << '=' << v << ',';
+    for (const auto& [k, v] : knowledge) out << k.to_string() << '=' << v << ',';
     out << '}';
     for (const PendingOrder& p : pending) out << p.dependent << '<' << p.base << '@' << p.at.line << ';';
-    for (const auto& [target, names] : same_value) out << target << '=' << names.size() << ';';
+    for (const auto& [target, names] : same_value) out << target.to_string() << '=' << names.size() << ';';
     return out.str();
   }
 };
@@ -127,22 +129,22 @@ struct State {
 template <typename R>
 bool kept_outside(const R& r) {
   if (r.comps.empty()) return false;
-  if (!r.comps[0].empty()) return std::any_of(r.comps[0].begin(), r.comps[0].end(), [](const std::string& k) { return outliving(k); });
+  if (!r.comps[0].empty()) return std::any_of(r.comps[0].begin(), r.comps[0].end(), [](const ValueKey& k) { return outliving(k); });
   for (const auto& comp : r.comps)
-    for (const std::string& k : comp)
+    for (const ValueKey& k : comp)
       if (outliving(k)) return true;
   return false;
 }
 
 // Forgets everything the state knows about `key` and the storage inside it.
-void kill_key(State& state, const std::string& key);
+void kill_key(State& state, const ValueKey& key);
 // Forgets remembered condition outcomes whose spelling mentions `name` as a whole word.
 void kill_text_keys(State& state, const std::string& name);
 // The resources held in the object `v` points into (&obj->member names obj), or that are it.
 std::vector<int> resources_in_object(const State& state, ValueRef v, const FunctionFacts& fn);
 // For a helper's summary: each key that names a local replaced by a name of the same value that
 // its caller can see.
-std::vector<std::string> visible_names(const State& state, std::vector<std::string> keys);
+std::vector<ValueKey> visible_names(const State& state, std::vector<ValueKey> keys);
 // The class of `c ? a : b` on this path, when what the path knows of c's subject decides it.
 std::optional<unsigned> chosen_class(const State& state, const ChosenValue& chosen, const FunctionFacts& fn);
 // `target` is a field of a local that names an element of a global list.
