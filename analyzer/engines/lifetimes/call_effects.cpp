@@ -35,10 +35,7 @@ void Engine::release(Ctx& ctx, State& state, Resource& r, const std::string& by,
   const std::string& fname = ctx.fn->function->name;
   if (!r.live()) {
     if (definite && r.definite_release && !idempotent && ctx.phase != Phase::Helper)
-      report("double-release", at,
-             describe(r.site) + " is released twice on this path: " + by + "() here after " + r.released_by +
-                 "() at " + loc_text(r.released_at),
-             fname, {{r.released_at, "first released here"}, {site(r.site).location, "acquired here"}});
+      events.double_releases.push_back({acquire_site(r.site), fname, at, by, r.released_at, r.released_by});
     return;
   }
   int site_id = r.site;
@@ -59,10 +56,8 @@ void Engine::release(Ctx& ctx, State& state, Resource& r, const std::string& by,
   for (auto it = state.pending.begin(); it != state.pending.end();) {
     if (it->dependent == site_id) {
       if (ctx.phase != Phase::Helper)
-        report("release-order", it->at,
-               it->by + "() releases " + describe(it->base) + " while " + describe(site_id) +
-                   ", which depends on it, is still live; release that first (" + by + "() at " + loc_text(at) + ")",
-               fname, {{at, "the dependent resource is only released here"}, {site(site_id).location, "acquired here"}});
+        events.out_of_order.push_back(
+            {acquire_site(it->base), acquire_site(site_id), fname, it->at, it->by, at, by});
       it = state.pending.erase(it);
     } else {
       ++it;
@@ -102,10 +97,8 @@ void Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
     if (differs && primary_equal && stable_difference && !has_sibling(r.site) && !via_helper &&
         r.live() && ctx.phase != Phase::Helper) {
       // Same object, different secondary component (free_irq with another dev_id).
-      report("mismatched-release", at,
-             by + "() is called on " + describe(r.site) + " with different arguments than the acquire: " +
-                 "every handle argument must match (for free_irq(), the dev_id cookie given to request_irq())",
-             ctx.fn->function->name, {{site(r.site).location, "acquired here"}});
+      events.mismatches.push_back(
+          {Mismatch::How::DifferentArguments, acquire_site(r.site), ctx.fn->function->name, at, by, {}});
       released_sites.insert(r.site);
       state.erase(r.site);
       return;
@@ -231,9 +224,8 @@ bool Engine::apply_wrong_releases(Ctx& ctx, State& state, int call_index, std::s
     for (Resource& r : state.resources) {
       if (sites_[r.site].pair != match.pair || !r.live() || released_sites.count(r.site)) continue;
       if (r.comps.empty() || !r.comps[0].count(key)) continue;
-      report("mismatched-release", call.location,
-             match.api->name + "() does not release " + describe(r.site) + ": " + match.api->reason, fn.name,
-             {{site(r.site).location, "acquired here"}});
+      events.mismatches.push_back({Mismatch::How::WrongFunction, acquire_site(r.site), fn.name, call.location,
+                                   match.api->name, match.api->reason});
       int id = r.site;
       released_sites.insert(id);
       state.erase(id);

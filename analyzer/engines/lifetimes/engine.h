@@ -1,13 +1,12 @@
 // The lifetimes engine: walks a function's CFG with a State, applying the effects of each call
 // (acquires and releases from rules/cleanup-pairs.yaml, ownership moves from rules/ownership.yaml,
-// summaries of the module's helper functions), and collects the findings of the cleanup family.
+// summaries of the module's helper functions), and collects the events of lifetimes.h.
 //
 // call_effects.cpp: what one call does to the state; path_walk.cpp: the walk over basic blocks,
 // assignments, branches and returns; phases.cpp: helper summaries and the acquire/release phase
 // pairs of a module.
 #pragma once
 
-#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -54,10 +53,16 @@ struct WalkResult {
   bool complete = true;
 };
 
-inline std::string loc_text(const SourceLocation& loc) {
-  return std::filesystem::path(loc.file).filename().string() + ":" + std::to_string(loc.line);
-}
-
+// An acquire function and the function that undoes it: module init and exit, or the probe and
+// remove of one driver struct.
+struct PhasePair {
+  FunctionRef acquire;
+  FunctionRef release;  // may be null
+  std::string what;     // "module init" / "probe of struct platform_driver foo"
+  SourceLocation release_anchor;
+  bool module_entry = false;
+  std::vector<std::string> bus_releases;  // pair ids the bus releases for the release function
+};
 
 // Callees that read their pointer arguments without taking ownership of them.
 bool borrows_only(const std::string& callee);
@@ -67,25 +72,23 @@ class Engine {
   Engine(const ModuleModel& module, const CleanupPairTable& pairs, const OwnershipTable& ownership)
       : module_(module), pairs_(pairs), ownership_(ownership) {}
 
-  std::vector<CleanupFinding> findings;
+  LifetimeEvents events;
   std::map<std::pair<SourceLocation, std::string>, std::set<int>> leaks_;  // (return, function) -> sites
 
-  // One leak-on-init-error finding per return, naming everything that leaks there on some path.
-  void report_leaks();
+  // One LeakOnError event per return, naming everything that leaks there on some path.
+  void emit_leaks();
 
   // Walks `fn` from `initial`; `phase` says what its returns mean.
   WalkResult walk(const FunctionRef& fn, Phase phase, const State& initial, int depth);
   const Summary& summary(const FunctionRef& fn, int depth);
+  // NeverReleased events for the resources of `unmanaged` that no end of the release walk released.
+  void find_never_released(const PhasePair& p, const State& start, const std::vector<int>& unmanaged,
+                           const WalkResult& released);
 
   const Site& site(int id) const { return sites_[id]; }
-  std::string describe(int site_id) const {
-    const Site& s = sites_[site_id];
-    std::string what = s.pair->summary.empty() ? s.pair->id : s.pair->summary;
-    return what + " from " + s.api->name + "() at " + loc_text(s.location);
-  }
-  void report(const std::string& check, const SourceLocation& loc, std::string message, std::string function,
-              std::vector<FindingNote> notes = {}) {
-    findings.push_back({check, loc, std::move(message), std::move(notes), std::move(function)});
+  AcquireSite acquire_site(int id) const {
+    const Site& s = sites_[id];
+    return {s.pair, s.api, s.location, s.function};
   }
 
  private:

@@ -1,5 +1,7 @@
-// The path analysis shared by the cleanup-pairs checks (unreleased-in-exit, leak-on-init-error,
-// release-order, mismatched-release, double-release) and by missing-module-exit's "empty exit" case.
+// The resource-lifetimes engine behind the cleanup-pairs checks (unreleased-in-exit,
+// leak-on-init-error, release-order, mismatched-release, double-release) and missing-module-exit's
+// "empty exit" case. It words nothing: it returns typed events, and each check decides what to
+// report and how.
 //
 // For each acquire/release phase pair of a module (module_init/module_exit, and the probe/remove
 // functions of every driver struct whose fields the entry-points table gives those roles), the
@@ -15,27 +17,96 @@
 #include <vector>
 
 #include "link/module_model.h"
-#include "report/finding.h"
 #include "tables/cleanup_pairs.h"
 #include "tables/driver_lifecycle.h"
 #include "tables/ownership.h"
 
 namespace kmodlint {
 
-struct CleanupFinding {
-  std::string check_id;
+// Where a resource was acquired: the acquiring call (or the call inside a helper).
+struct AcquireSite {
+  const CleanupPair* pair = nullptr;
+  const AcquireApi* api = nullptr;
   SourceLocation location;
-  std::string message;
-  std::vector<FindingNote> notes;
-  std::string function;
+  std::string function;  // the function that makes the call
 };
 
-// Every finding of the cleanup family for `module`, sorted and without duplicates.
-std::vector<CleanupFinding> analyze_cleanup(const ModuleModel& module, const CleanupPairTable& pairs,
-                                            const DriverLifecycleTable& lifecycle, const OwnershipTable& ownership);
+// An error return of init/probe (or a helper of theirs) that leaves resources acquired on the
+// path held: one event per return, with every resource some path leaks there.
+struct LeakOnError {
+  SourceLocation return_location;
+  std::string function;
+  std::vector<AcquireSite> leaked;  // in acquire order, one per acquiring call
+};
 
-// Reports the findings of `check_id` from analyze_cleanup (with the active tables).
-class CheckContext;
-void report_cleanup_findings(const ModuleModel& module, CheckContext& ctx, const std::string& check_id);
+// A resource the acquire function keeps on success that the release function never releases.
+struct NeverReleased {
+  AcquireSite resource;
+  std::string acquire_function;
+  std::string release_function;
+  SourceLocation release_function_location;
+};
+
+// A resource released while one that depends on it (depends_on in the table) is still live.
+struct ReleasedOutOfOrder {
+  AcquireSite base;       // released too early
+  AcquireSite dependent;  // still live then
+  std::string function;   // where the early release is
+  SourceLocation early_release;
+  std::string early_release_by;  // the callee
+  SourceLocation dependent_release;
+  std::string dependent_release_by;
+};
+
+// A release that does not match the acquire.
+struct Mismatch {
+  enum class How {
+    DifferentArguments,  // the right release, with another secondary handle argument
+    WrongFunction,       // a function that does not release it (wrong_release in the table)
+  };
+  How how = How::DifferentArguments;
+  AcquireSite resource;
+  std::string function;
+  SourceLocation at;
+  std::string by;      // the callee
+  std::string reason;  // WrongFunction: the table's reason
+};
+
+// The same resource released twice on one path.
+struct DoubleRelease {
+  AcquireSite resource;
+  std::string function;
+  SourceLocation at;
+  std::string by;
+  SourceLocation first_at;
+  std::string first_by;
+};
+
+// module_exit names a function with no calls while module_init keeps resources only exit can release.
+struct EmptyExit {
+  std::string exit_function;
+  SourceLocation exit_macro;  // the module_exit() line
+  std::string init_function;
+  std::vector<AcquireSite> kept;
+};
+
+// Everything the engine found in one module, each list in the order the walk met it (with
+// repeats when several paths meet the same thing).
+struct LifetimeEvents {
+  std::vector<LeakOnError> leaks;
+  std::vector<NeverReleased> never_released;
+  std::vector<ReleasedOutOfOrder> out_of_order;
+  std::vector<Mismatch> mismatches;
+  std::vector<DoubleRelease> double_releases;
+  std::vector<EmptyExit> empty_exits;
+};
+
+struct LifetimeTables {
+  const CleanupPairTable& pairs;
+  const DriverLifecycleTable& lifecycle;
+  const OwnershipTable& ownership;
+};
+
+LifetimeEvents analyze_lifetimes(const ModuleModel& module, const LifetimeTables& tables);
 
 }  // namespace kmodlint

@@ -2,30 +2,19 @@
 // (module init/exit, probe/remove of each driver struct) walked in turn.
 #include <algorithm>
 
-#include "checks/check.h"
 #include "engines/lifetimes/engine.h"
 
 namespace kmodlint {
 
 namespace lifetimes {
 
-void Engine::report_leaks() {
+void Engine::emit_leaks() {
   for (const auto& [where, sites] : leaks_) {
-    std::string list, fixes;
-    std::vector<FindingNote> notes;
-    std::set<std::string> fix_names;
+    LeakOnError leak{where.first, where.second, {}};
     std::set<SourceLocation> listed;
-    for (int s : sites) {
-      if (!listed.insert(site(s).location).second) continue;  // one pair per acquiring call
-      list += (list.empty() ? "" : "; ") + describe(s);
-      notes.push_back({site(s).location, "acquired here"});
-      if (!site(s).pair->release.empty() && fix_names.insert(site(s).pair->release[0].name).second)
-        fixes += (fixes.empty() ? "" : ", ") + site(s).pair->release[0].name + "()";
-    }
-    report("leak-on-init-error", where.first,
-           where.second + "() returns an error here without releasing " + list +
-               (fixes.empty() ? "" : "; call " + fixes + " on this path"),
-           where.second, notes);
+    for (int s : sites)
+      if (listed.insert(site(s).location).second) leak.leaked.push_back(acquire_site(s));  // one per acquiring call
+    events.leaks.push_back(std::move(leak));
   }
   leaks_.clear();
 }
@@ -39,13 +28,18 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
   if (auto found = summaries_.find(fn.function); found != summaries_.end()) return found->second;
   if (in_progress_.count(fn.function)) return empty_summary;
   in_progress_.insert(fn.function);
-  std::size_t findings_before = findings.size();
+  std::size_t never_released = events.never_released.size(), out_of_order = events.out_of_order.size(),
+              mismatches = events.mismatches.size(), double_releases = events.double_releases.size(),
+              empty_exits = events.empty_exits.size();
   WalkResult walked = walk(fn, Phase::Helper, State{}, depth);
-  // Helpers report their own error-path leaks (they are part of init/probe); nothing else.
-  std::vector<CleanupFinding> kept(findings.begin(), findings.begin() + findings_before);
-  for (std::size_t i = findings_before; i < findings.size(); ++i)
-    if (findings[i].check_id == "leak-on-init-error") kept.push_back(findings[i]);
-  findings = std::move(kept);
+  // Helpers report their own error-path leaks (they are part of init/probe, collected at their
+  // returns); nothing else.
+  auto keep = [](auto& list, std::size_t size) { list.erase(list.begin() + size, list.end()); };
+  keep(events.never_released, never_released);
+  keep(events.out_of_order, out_of_order);
+  keep(events.mismatches, mismatches);
+  keep(events.double_releases, double_releases);
+  keep(events.empty_exits, empty_exits);
   Summary s;
   s.complete = walked.complete;
   const FunctionFacts& f = *fn.function;
@@ -107,14 +101,7 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
 }
 
 
-struct PhasePair {
-  FunctionRef acquire;
-  FunctionRef release;  // may be null
-  std::string what;     // "module init" / "probe of struct platform_driver foo"
-  SourceLocation release_anchor;
-  bool module_entry = false;
-  std::vector<std::string> bus_releases;  // pair ids the bus releases for the release function
-};
+namespace {
 
 std::vector<PhasePair> phase_pairs(const ModuleModel& module, const DriverLifecycleTable& lifecycle) {
   std::vector<PhasePair> out;
@@ -158,36 +145,77 @@ std::vector<PhasePair> phase_pairs(const ModuleModel& module, const DriverLifecy
   return out;
 }
 
+// What outlives the acquire function on its successful returns, by acquire site.
+State held_after(const WalkResult& acquired) {
+  State start;
+  std::map<int, Resource> held;
+  for (const State& end : acquired.success_ends)
+    for (const Resource& r : end.resources) {
+      if (!r.live() || r.comps.empty()) continue;
+      std::vector<std::set<ValueKey>> comps(r.comps.size());
+      for (std::size_t j = 0; j < r.comps.size(); ++j)
+        for (const ValueKey& k : r.comps[j])
+          if (outliving(k) || k.plain(ValueKey::Kind::Constant)) comps[j].insert(k);
+      if (!kept_outside(r)) continue;
+      auto [it, fresh] = held.emplace(r.site, r);
+      Resource& h = it->second;
+      if (fresh) h.comps.assign(comps.size(), {});
+      for (std::size_t j = 0; j < comps.size(); ++j) h.comps[j].insert(comps[j].begin(), comps[j].end());
+      h.status = Resource::Status::Held;
+      h.status_keys.clear();
+      h.prior = false;
+    }
+  for (auto& [site_id, r] : held) start.put(r);
+  return start;
+}
+
+}  // namespace
+
+// The resources of `unmanaged`, held at the start of the release function, that no end of its
+// walk has released: one NeverReleased event per acquiring call.
+void Engine::find_never_released(const PhasePair& p, const State& start, const std::vector<int>& unmanaged,
+                                 const WalkResult& released) {
+  const std::string& acquire_name = p.acquire.function->name;
+  const FunctionFacts& rel = *p.release.function;
+  // Functions the module hands to the kernel as callbacks (ops structs, driver structs).
+  std::set<std::string> callbacks;
+  for (const UnitFacts* unit : module_.units())
+    for (const FunctionStore& store : unit->function_stores) callbacks.insert(store.function);
+  callbacks.erase(acquire_name);
+  std::set<SourceLocation> reported_sites;
+  for (int s : unmanaged) {
+    const Site& acquired_at = site(s);
+    if (reported_sites.count(acquired_at.location)) continue;
+    // Acquired by a helper that is also a callback (a watchdog's start op called from init):
+    // its pairing callback (stop) releases it, not exit.
+    if (callbacks.count(acquired_at.function)) continue;
+    if (std::find(p.bus_releases.begin(), p.bus_releases.end(), acquired_at.pair->id) != p.bus_releases.end()) continue;
+    // A reference on the module itself: exit cannot run while it is held.
+    if (const Resource* r = start.find(s);
+        r && !r->comps.empty() && r->comps[0].count(ValueKey::global("__this_module").with(ValueKey::Op::AddressOf)))
+      continue;
+    bool released_somewhere = released.all_ends.empty();
+    for (const State& end : released.all_ends) {
+      const Resource* r = nullptr;
+      for (const Resource& candidate : end.resources)
+        if (candidate.site == s) r = &candidate;
+      if (!r || !r->live()) released_somewhere = true;
+    }
+    if (released_somewhere) continue;
+    reported_sites.insert(acquired_at.location);
+    events.never_released.push_back({acquire_site(s), acquire_name, rel.name, rel.location});
+  }
+}
+
 }  // namespace lifetimes
 
-std::vector<CleanupFinding> analyze_cleanup(const ModuleModel& module, const CleanupPairTable& pairs,
-                                            const DriverLifecycleTable& lifecycle, const OwnershipTable& ownership) {
+LifetimeEvents analyze_lifetimes(const ModuleModel& module, const LifetimeTables& tables) {
   using namespace lifetimes;
-  Engine engine(module, pairs, ownership);
-  for (const PhasePair& p : phase_pairs(module, lifecycle)) {
+  Engine engine(module, tables.pairs, tables.ownership);
+  for (const PhasePair& p : phase_pairs(module, tables.lifecycle)) {
     WalkResult acquired = engine.walk(p.acquire, Phase::Acquire, State{}, 0);
     if (!acquired.complete) continue;
-    // What outlives the acquire function on its successful returns, by acquire site.
-    State start;
-    std::map<int, Resource> held;
-    for (const State& end : acquired.success_ends)
-      for (const Resource& r : end.resources) {
-        if (!r.live() || r.comps.empty()) continue;
-        std::vector<std::set<ValueKey>> comps(r.comps.size());
-        for (std::size_t j = 0; j < r.comps.size(); ++j)
-          for (const ValueKey& k : r.comps[j])
-            if (outliving(k) || k.plain(ValueKey::Kind::Constant)) comps[j].insert(k);
-        if (!kept_outside(r)) continue;
-        auto [it, fresh] = held.emplace(r.site, r);
-        Resource& h = it->second;
-        if (fresh) h.comps.assign(comps.size(), {});
-        for (std::size_t j = 0; j < comps.size(); ++j) h.comps[j].insert(comps[j].begin(), comps[j].end());
-        h.status = Resource::Status::Held;
-        h.status_keys.clear();
-        h.prior = false;
-      }
-    for (auto& [site_id, r] : held) start.put(r);
-    std::string acquire_name = p.acquire.function->name;
+    State start = held_after(acquired);
     if (!p.release.function) continue;
     const FunctionFacts& rel = *p.release.function;
     std::vector<int> unmanaged;
@@ -195,78 +223,17 @@ std::vector<CleanupFinding> analyze_cleanup(const ModuleModel& module, const Cle
       if (!engine.site(r.site).pair->managed) unmanaged.push_back(r.site);
     if (rel.calls.empty() && p.module_entry) {
       if (unmanaged.empty()) continue;
-      std::string list;
-      std::vector<FindingNote> notes;
-      for (int s : unmanaged) {
-        list += (list.empty() ? "" : ", ") + engine.describe(s);
-        notes.push_back({engine.site(s).location, "acquired here"});
-      }
-      engine.report("missing-module-exit", p.release_anchor,
-                    "module exit function " + rel.name + "() is empty, but " + acquire_name +
-                        "() acquires what only exit can release: " + list,
-                    rel.name, notes);
+      EmptyExit empty{rel.name, p.release_anchor, p.acquire.function->name, {}};
+      for (int s : unmanaged) empty.kept.push_back(engine.acquire_site(s));
+      engine.events.empty_exits.push_back(std::move(empty));
       continue;
     }
     WalkResult released = engine.walk(p.release, Phase::Teardown, start, 0);
     if (!released.complete) continue;
-    // Functions the module hands to the kernel as callbacks (ops structs, driver structs).
-    std::set<std::string> callbacks;
-    for (const UnitFacts* unit : module.units())
-      for (const FunctionStore& store : unit->function_stores) callbacks.insert(store.function);
-    callbacks.erase(acquire_name);
-    std::set<SourceLocation> reported_sites;
-    for (int s : unmanaged) {
-      const Site& acquired_at = engine.site(s);
-      if (reported_sites.count(acquired_at.location)) continue;
-      // Acquired by a helper that is also a callback (a watchdog's start op called from init):
-      // its pairing callback (stop) releases it, not exit.
-      if (callbacks.count(acquired_at.function)) continue;
-      if (std::find(p.bus_releases.begin(), p.bus_releases.end(), acquired_at.pair->id) != p.bus_releases.end()) continue;
-      // A reference on the module itself: exit cannot run while it is held.
-      if (const Resource* r = start.find(s);
-          r && !r->comps.empty() && r->comps[0].count(ValueKey::global("__this_module").with(ValueKey::Op::AddressOf)))
-        continue;
-      bool released_somewhere = released.all_ends.empty();
-      for (const State& end : released.all_ends) {
-        const Resource* r = nullptr;
-        for (const Resource& candidate : end.resources)
-          if (candidate.site == s) r = &candidate;
-        if (!r || !r->live()) released_somewhere = true;
-      }
-      if (released_somewhere) continue;
-      const Site& site = engine.site(s);
-      reported_sites.insert(site.location);
-      const ReleaseApi* fix = site.pair->release.empty() ? nullptr : &site.pair->release[0];
-      engine.report("unreleased-in-exit", site.location,
-                    (site.pair->summary.empty() ? site.pair->id : site.pair->summary) + " acquired by " +
-                        site.api->name + "() in " + acquire_name + "() is never released by " + rel.name + "()" +
-                        (fix ? "; call " + fix->name + "() there" : ""),
-                    site.function, {{rel.location, rel.name + "() is here"}});
-    }
+    engine.find_never_released(p, start, unmanaged, released);
   }
-  engine.report_leaks();
-  std::vector<CleanupFinding> out = std::move(engine.findings);
-  std::sort(out.begin(), out.end(), [](const CleanupFinding& a, const CleanupFinding& b) {
-    return std::tie(a.location, a.check_id, a.message) < std::tie(b.location, b.check_id, b.message);
-  });
-  out.erase(std::unique(out.begin(), out.end(),
-                        [](const CleanupFinding& a, const CleanupFinding& b) {
-                          return a.location == b.location && a.check_id == b.check_id && a.message == b.message;
-                        }),
-            out.end());
-  return out;
-}
-
-void report_cleanup_findings(const ModuleModel& module, CheckContext& ctx, const std::string& check_id) {
-  const auto& all = module.memo<std::vector<CleanupFinding>>(
-      "cleanup-pairs", [&] {
-        return analyze_cleanup(module, active_cleanup_pairs(), default_driver_lifecycle(), default_ownership_table());
-      });
-  for (const CleanupFinding& f : all) {
-    if (f.check_id != check_id) continue;
-    Finding& finding = ctx.report(module, f.location, f.message, f.function);
-    finding.notes = f.notes;
-  }
+  engine.emit_leaks();
+  return std::move(engine.events);
 }
 
 }  // namespace kmodlint

@@ -91,6 +91,11 @@ struct State {
       if (r.site == site) return &r;
     return nullptr;
   }
+  const Resource* find(int site) const {
+    for (const Resource& r : resources)
+      if (r.site == site) return &r;
+    return nullptr;
+  }
   void put(Resource r) {
     for (Resource& existing : resources)
       if (existing.site == r.site) {
