@@ -4,14 +4,13 @@
 #include <filesystem>
 #include <tuple>
 
-#include "tables/driver_lifecycle.h"
-#include "tables/ownership.h"
 
 namespace kmodlint {
 
 const LifetimeEvents& lifetime_events(const ModuleModel& module, const CheckContext& ctx) {
   return module.memo<LifetimeEvents>("lifetimes", [&] {
-    return analyze_lifetimes(module, {active_cleanup_pairs(), default_driver_lifecycle(), default_ownership_table()});
+    const RuleTables& t = ctx.tables();
+    return analyze_lifetimes(module, {*t.cleanup_pairs, *t.driver_lifecycle, *t.ownership, *t.api_names});
   });
 }
 

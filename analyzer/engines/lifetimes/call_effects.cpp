@@ -7,29 +7,6 @@
 
 namespace kmodlint::lifetimes {
 
-// Callees that read their pointer arguments without taking ownership of them.
-bool borrows_only(const std::string& callee) {
-  static const char* const prefixes[] = {
-      "_printk", "printk", "_dev_", "dev_err", "dev_warn", "dev_info", "dev_dbg", "dev_notice", "dev_set_drvdata",
-      "dev_get_drvdata", "pr_", "__dynamic", "__pr", "IS_ERR", "PTR_ERR", "ERR_PTR", "ERR_CAST", "mem", "str",
-      "sprintf", "snprintf", "scnprintf", "vsnprintf", "sscanf", "kstrto", "copy_", "_copy_", "__copy_",
-      "wake_up_process", "kthread_bind", "__init_", "init_", "__mutex_init", "mutex_", "__raw_spin", "_raw_spin",
-      "spin_", "__spin", "atomic_", "arch_atomic", "raw_atomic", "test_bit", "set_bit", "clear_bit", "__set_bit",
-      "__clear_bit", "_test_bit", "platform_set_drvdata", "pci_set_drvdata", "i2c_set_clientdata",
-      "spi_set_drvdata", "usb_set_intfdata", "hid_set_drvdata", "platform_get_drvdata", "pci_get_drvdata",
-      "dev_get_drvdata", "i2c_get_clientdata", "spi_get_drvdata", "usb_get_intfdata", "hid_get_drvdata",
-      "pci_name", "dev_name", "to_platform_device", "to_pci_dev", "to_usb_interface", "interface_to_usbdev", "readl", "writel", "ioread",
-      "iowrite", "__readl", "__writel", "get_device", "kobject_name", "dev_name", "__fortify", "fortify_",
-      "__builtin", "sysfs_emit", "seq_", "put_user", "get_user", "__put_user", "__get_user", "simple_read_from",
-      "simple_write_to", "cdev_init", "device_initialize", "dev_set_name", "kobject_set_name", "WARN", "__warn",
-      "warn_", "might_", "__might", "msleep", "udelay", "ndelay", "usleep", "__const_udelay", "kref_get",
-      "kref_read", "clamp", "min", "max", "__kasan", "kasan_", "kmsan_", "__kcsan", "kcsan_", "check_object",
-      "__check_object", "__write_overflow", "__read_overflow", "hex_dump", "print_hex"};
-  for (const char* prefix : prefixes)
-    if (callee.starts_with(prefix)) return true;
-  return false;
-}
-
 void Engine::release(Ctx& ctx, State& state, Resource& r, const std::string& by, const SourceLocation& at,
                      bool definite, bool idempotent, bool recursive) {
   const std::string& fname = ctx.fn->function->name;
@@ -160,7 +137,7 @@ bool Engine::process_call(Ctx& ctx, State& state, int call_index) {
   if (apply_helper(ctx, state, call_index)) return true;
 
   // Something kmodlint knows nothing about.
-  if (borrows_only(callee)) return true;
+  if (api_names_.borrows_only(callee)) return true;
   pass_to_unknown(ctx, state, call_index);
   return true;
 }

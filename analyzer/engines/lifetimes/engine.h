@@ -1,6 +1,7 @@
 // The lifetimes engine: walks a function's CFG with a State, applying the effects of each call
 // (acquires and releases from rules/cleanup-pairs.yaml, ownership moves from rules/ownership.yaml,
-// summaries of the module's helper functions), and collects the events of lifetimes.h.
+// callees that only borrow from rules/api-names.yaml, summaries of the module's helper functions),
+// and collects the events of lifetimes.h.
 //
 // call_effects.cpp: what one call does to the state; path_walk.cpp: the walk over basic blocks,
 // assignments, branches and returns; phases.cpp: helper summaries and the acquire/release phase
@@ -16,6 +17,7 @@
 #include "engines/lifetimes/lifetimes.h"
 #include "engines/lifetimes/state.h"
 #include "link/module_model.h"
+#include "tables/api_names.h"
 #include "tables/cleanup_pairs.h"
 #include "tables/ownership.h"
 
@@ -64,13 +66,10 @@ struct PhasePair {
   std::vector<std::string> bus_releases;  // pair ids the bus releases for the release function
 };
 
-// Callees that read their pointer arguments without taking ownership of them.
-bool borrows_only(const std::string& callee);
-
 class Engine {
  public:
-  Engine(const ModuleModel& module, const CleanupPairTable& pairs, const OwnershipTable& ownership)
-      : module_(module), pairs_(pairs), ownership_(ownership) {}
+  Engine(const ModuleModel& module, const LifetimeTables& tables)
+      : module_(module), pairs_(tables.pairs), ownership_(tables.ownership), api_names_(tables.api_names) {}
 
   LifetimeEvents events;
   std::map<std::pair<SourceLocation, std::string>, std::set<int>> leaks_;  // (return, function) -> sites
@@ -141,6 +140,7 @@ class Engine {
   const ModuleModel& module_;
   const CleanupPairTable& pairs_;
   const OwnershipTable& ownership_;
+  const ApiNameTable& api_names_;
   std::vector<Site> sites_;
   std::map<const FunctionFacts*, Summary> summaries_;
   std::set<const FunctionFacts*> in_progress_;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "link/module_model.h"
+#include "tables/api_names.h"
 #include "tables/cleanup_pairs.h"
 #include "tables/driver_lifecycle.h"
 #include "tables/ownership.h"
@@ -105,6 +106,7 @@ struct LifetimeTables {
   const CleanupPairTable& pairs;
   const DriverLifecycleTable& lifecycle;
   const OwnershipTable& ownership;
+  const ApiNameTable& api_names;  // borrows
 };
 
 LifetimeEvents analyze_lifetimes(const ModuleModel& module, const LifetimeTables& tables);

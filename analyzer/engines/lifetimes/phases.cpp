@@ -84,7 +84,7 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
   }
   // Parameters passed on to unknown functions (not borrowing ones).
   for (const CallEvent& call : f.calls) {
-    if (call.callee.empty() || borrows_only(call.callee) || pairs_.knows(call.callee)) continue;
+    if (call.callee.empty() || api_names_.borrows_only(call.callee) || pairs_.knows(call.callee)) continue;
     if (module_.resolve_function(call.callee, fn.unit).function) continue;
     for (const ValueRef& arg : call.args)
       if (arg.kind == ValueRef::Kind::Param && arg.path.empty()) {
@@ -211,7 +211,7 @@ void Engine::find_never_released(const PhasePair& p, const State& start, const s
 
 LifetimeEvents analyze_lifetimes(const ModuleModel& module, const LifetimeTables& tables) {
   using namespace lifetimes;
-  Engine engine(module, tables.pairs, tables.ownership);
+  Engine engine(module, tables);
   for (const PhasePair& p : phase_pairs(module, tables.lifecycle)) {
     WalkResult acquired = engine.walk(p.acquire, Phase::Acquire, State{}, 0);
     if (!acquired.complete) continue;
