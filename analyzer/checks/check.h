@@ -4,11 +4,13 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "link/module_model.h"
 #include "report/finding.h"
+#include "tables/rule_tables.h"
 
 namespace kmodlint {
 
@@ -36,10 +38,14 @@ using CheckOptions = std::map<std::string, std::vector<std::string>>;
 
 class CheckContext {
  public:
-  CheckContext(const LinkedProject& project, const CheckInfo& info, std::vector<Finding>& sink)
-      : project_(project), info_(info), sink_(sink) {}
+  // `tables`: the rule tables of the run (nullptr: the built-in ones, see default_rule_tables()).
+  CheckContext(const LinkedProject& project, const CheckInfo& info, std::vector<Finding>& sink,
+               const RuleTables* tables = nullptr)
+      : project_(project), info_(info), sink_(sink), tables_(tables ? std::optional<RuleTables>(*tables) : std::nullopt) {}
 
   const LinkedProject& project() const { return project_; }
+  // The rule tables every check and engine reads (loaded on first use when the run gave none).
+  const RuleTables& tables() const;
 
   // The configured options of the running check for the module being checked (empty by default).
   const CheckOptions& options() const { return options_ ? *options_ : empty_options(); }
@@ -59,6 +65,7 @@ class CheckContext {
   const CheckInfo& info_;
   std::vector<Finding>& sink_;
   const CheckOptions* options_ = nullptr;
+  mutable std::optional<RuleTables> tables_;
 };
 
 }  // namespace kmodlint

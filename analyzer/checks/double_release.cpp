@@ -1,12 +1,18 @@
 #include "checks/double_release.h"
 
-#include "checks/cleanup_engine.h"
+#include "checks/cleanup_common.h"
 
 namespace kmodlint {
 
-// The analysis lives in cleanup_engine.cpp; this check reports its "double-release" findings.
+// Reported at the second release, with the first release and the acquire as notes.
 void DoubleReleaseCheck::check_module(const ModuleModel& module, CheckContext& ctx) {
-  report_cleanup_findings(module, ctx, "double-release");
+  std::vector<CleanupReport> reports;
+  for (const DoubleRelease& d : lifetime_events(module, ctx).double_releases)
+    reports.push_back({d.at,
+                       describe(d.resource) + " is released twice on this path: " + d.by + "() here after " +
+                           d.first_by + "() at " + short_location(d.first_at),
+                       {{d.first_at, "first released here"}, {d.resource.location, "acquired here"}}, d.function});
+  report_once(module, ctx, std::move(reports));
 }
 
 }  // namespace kmodlint

@@ -9,7 +9,7 @@ void GplOnlySymbolCheck::check_module(const ModuleModel& module, CheckContext& c
   // No MODULE_LICENSE at all: modpost stops with "missing MODULE_LICENSE()" and checks no GPL-only
   // use (missing-module-license reports it); once a license is added, this check decides.
   std::string license = externs::module_license(module);
-  if (license.empty() || default_license_table().is_gpl_compatible(license)) return;
+  if (license.empty() || ctx.tables().licenses->is_gpl_compatible(license)) return;
   const ProjectSymbols& symbols = project_symbols(ctx.project());
   for (const externs::ModuleReference& use : externs::first_references(module)) {
     const SymbolReference& reference = *use.reference;

@@ -3,7 +3,7 @@
 #include <map>
 #include <set>
 
-#include "checks/shared_globals_analysis.h"
+#include "engines/concurrency/shared_globals.h"
 #include "tables/entry_points.h"
 #include "tables/locks.h"
 
@@ -19,7 +19,10 @@ bool spinning(const LockPrimitive& p) {
 
 void IrqUnsafeLockCheck::check_module(const ModuleModel& module, CheckContext& ctx) {
   const SharedGlobalsAnalysis& analysis = module.memo<SharedGlobalsAnalysis>(
-      "shared-globals", [&] { return analyze_shared_globals(module, default_entry_point_table(), default_lock_table()); });
+      "shared-globals", [&] {
+        const RuleTables& t = ctx.tables();
+        return analyze_shared_globals(module, *t.entry_points, *t.locks, *t.api_names);
+      });
 
   std::map<std::string, std::vector<const LockAcquisition*>> by_lock;
   for (const LockAcquisition& a : analysis.acquisitions)

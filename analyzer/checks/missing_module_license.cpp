@@ -8,7 +8,7 @@
 namespace kmodlint {
 
 void MissingModuleLicenseCheck::check_module(const ModuleModel& module, CheckContext& ctx) {
-  const LicenseTable& licenses = default_license_table();
+  const LicenseTable& licenses = *ctx.tables().licenses;
   auto entries = module.module_info("license");
   for (const auto& [unit, entry] : entries) {
     if (licenses.is_known(entry.value)) continue;

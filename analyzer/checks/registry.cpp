@@ -49,6 +49,11 @@ Finding& CheckContext::report(const ModuleModel& module, const SourceLocation& l
   return sink_.back();
 }
 
+const RuleTables& CheckContext::tables() const {
+  if (!tables_) tables_ = default_rule_tables();
+  return *tables_;
+}
+
 const CheckOptions& CheckContext::empty_options() {
   static const CheckOptions empty;
   return empty;
@@ -135,11 +140,11 @@ const CheckInfo* find_check(const std::string& id) {
 }
 
 std::vector<Finding> run_checks(const LinkedProject& project, const std::vector<const CheckInfo*>& checks,
-                                const CheckOptionsLookup& options) {
+                                const CheckOptionsLookup& options, const RuleTables* tables) {
   std::vector<Finding> findings;
   for (const CheckInfo* info : checks) {
     std::unique_ptr<Check> check = info->create();
-    CheckContext ctx(project, *info, findings);
+    CheckContext ctx(project, *info, findings, tables);
     for (const ModuleModel& module : project.modules) {
       if (info->needs_whole_module && !module.complete()) continue;
       ctx.set_options(options ? options(module, *info) : nullptr);

@@ -19,7 +19,8 @@ inline constexpr const char* kSuppressionProblem = "suppression-problem";
 using CheckOptionsLookup = std::function<const CheckOptions*(const ModuleModel& module, const CheckInfo& check)>;
 
 // Runs `checks` over every module of `project` and returns their findings, sorted.
+// `tables`: the rule tables the checks read (nullptr: the built-in ones and the configured --rules).
 std::vector<Finding> run_checks(const LinkedProject& project, const std::vector<const CheckInfo*>& checks,
-                                const CheckOptionsLookup& options = {});
+                                const CheckOptionsLookup& options = {}, const RuleTables* tables = nullptr);
 
 }  // namespace kmodlint

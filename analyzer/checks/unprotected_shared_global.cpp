@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 
-#include "checks/shared_globals_analysis.h"
+#include "engines/concurrency/shared_globals.h"
 #include "tables/entry_points.h"
 #include "tables/locks.h"
 
@@ -34,7 +34,10 @@ bool before(const SharedAccess* a, const SharedAccess* b) {
 
 void UnprotectedSharedGlobalCheck::check_module(const ModuleModel& module, CheckContext& ctx) {
   const SharedGlobalsAnalysis& analysis = module.memo<SharedGlobalsAnalysis>(
-      "shared-globals", [&] { return analyze_shared_globals(module, default_entry_point_table(), default_lock_table()); });
+      "shared-globals", [&] {
+        const RuleTables& t = ctx.tables();
+        return analyze_shared_globals(module, *t.entry_points, *t.locks, *t.api_names);
+      });
 
   std::map<std::string, std::vector<const SharedAccess*>> by_location;
   for (const SharedAccess& a : analysis.accesses) by_location[a.location_key].push_back(&a);

@@ -5,7 +5,7 @@
 #include <functional>
 
 #include "checks/registry.h"
-#include "checks/shared_globals_analysis.h"
+#include "engines/concurrency/shared_globals.h"
 #include "tables/entry_points.h"
 #include "tables/locks.h"
 #include "tables/yaml_table.h"

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "link/module_model.h"
+#include "tables/api_names.h"
 #include "tables/entry_points.h"
 #include "tables/locks.h"
 
@@ -71,8 +72,9 @@ struct SharedGlobalsAnalysis {
   bool concurrent(int a, const std::set<int>& a_concurrent, int b, const std::set<int>& b_concurrent) const;
 };
 
+// `names`: self-synchronised types and unregistering calls (rules/api-names.yaml).
 SharedGlobalsAnalysis analyze_shared_globals(const ModuleModel& module, const EntryPointTable& entry_points,
-                                             const LockTable& locks);
+                                             const LockTable& locks, const ApiNameTable& names);
 
 // The global a name refers to from `unit`: its static one, else the module's non-static one.
 const GlobalVarFacts* find_module_global(const ModuleModel& module, const UnitFacts* unit, const std::string& name,

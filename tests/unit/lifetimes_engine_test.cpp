@@ -1,8 +1,10 @@
-// The cleanup-pairs path analysis on hand-made facts: no Clang needed.
+// The lifetimes engine (the cleanup-pairs path analysis) on hand-made facts: no Clang needed.
 #include <gtest/gtest.h>
 
-#include "checks/cleanup_engine.h"
+#include "engines/lifetimes/lifetimes.h"
 #include "checks/registry.h"
+#include "tables/api_names.h"
+#include "tables/rule_tables.h"
 #include "tables/cleanup_pairs.h"
 
 using namespace kmodlint;
@@ -142,9 +144,22 @@ UnitFacts module_unit(bool twice) {
   return unit;
 }
 
+// exit: log_buffer(buf) (l.21), a function kmodlint knows nothing about; destroy_workqueue(wq) (l.22).
+UnitFacts logging_exit_unit() {
+  UnitFacts unit = module_unit(false);
+  FunctionBuilder b("m_exit", "void", "/m/m.c");
+  int entry = b.block(), body = b.block(), exit = b.block();
+  b.jump(entry, body);
+  b.call(body, "log_buffer", {global("buf")}, 21);
+  b.call(body, "destroy_workqueue", {global("wq")}, 22);
+  b.jump(body, exit);
+  unit.functions[1] = b.finish(exit);
+  return unit;
+}
+
 }  // namespace
 
-TEST(CleanupEngine, ErrorReturnLeaksWhatThePathAcquired) {
+TEST(LifetimesEngine, ErrorReturnLeaksWhatThePathAcquired) {
   auto findings = FakeModule(module_unit(false)).run("leak-on-init-error");
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].location.line, 14u);  // not 11: the failed kzalloc holds nothing
@@ -153,16 +168,31 @@ TEST(CleanupEngine, ErrorReturnLeaksWhatThePathAcquired) {
   EXPECT_EQ(findings[0].notes[0].location.line, 10u);
 }
 
-TEST(CleanupEngine, WhatExitDoesNotReleaseIsReportedAtTheAcquire) {
+TEST(LifetimesEngine, WhatExitDoesNotReleaseIsReportedAtTheAcquire) {
   auto findings = FakeModule(module_unit(false)).run("unreleased-in-exit");
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].location.line, 13u);
   EXPECT_NE(findings[0].message.find("destroy_workqueue"), std::string::npos) << findings[0].message;
 }
 
-TEST(CleanupEngine, SecondReleaseOnThePathIsADoubleRelease) {
+TEST(LifetimesEngine, SecondReleaseOnThePathIsADoubleRelease) {
   auto findings = FakeModule(module_unit(true)).run("double-release");
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].location.line, 22u);
   EXPECT_TRUE(FakeModule(module_unit(false)).run("double-release").empty());
+}
+
+TEST(LifetimesEngine, ReadsTheApiNamesOfTheRun) {
+  // By default an unknown callee may free what it is handed: exit may release buf.
+  EXPECT_TRUE(FakeModule(logging_exit_unit()).run("unreleased-in-exit").empty());
+  // With tables that say log_*() only borrows, buf is never released.
+  ApiNameTable names = default_api_name_table();
+  names.borrows.push_back("log_");
+  RuleTables tables = default_rule_tables();
+  tables.api_names = &names;
+  FakeModule module(logging_exit_unit());
+  auto findings = run_checks(module.linked, {find_check("unreleased-in-exit")}, {}, &tables);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].location.line, 10u);
+  EXPECT_NE(findings[0].message.find("kfree"), std::string::npos) << findings[0].message;
 }

@@ -1,4 +1,4 @@
-#include "checks/shared_globals_analysis.h"
+#include "engines/concurrency/shared_globals.h"
 
 #include <algorithm>
 #include <deque>
@@ -15,31 +15,6 @@ const char* const kIrqOff = "<irqs-off>";
 const char* const kBhOff = "<bh-off>";
 
 bool is_pseudo(const std::string& lock) { return !lock.empty() && lock[0] == '<'; }
-
-// Types whose objects are synchronised by the kernel APIs that operate on them.
-bool self_synchronised_type(const std::string& type) {
-  static const char* const kPrefixes[] = {
-      "atomic_t", "atomic64_t", "atomic_long_t", "refcount_t", "spinlock_t", "raw_spinlock_t", "rwlock_t",
-      "struct mutex", "struct rw_semaphore", "struct semaphore", "wait_queue_head_t", "struct wait_queue_head",
-      "struct completion", "struct work_struct", "struct delayed_work", "struct timer_list", "struct hrtimer",
-      "struct tasklet_struct", "struct kref", "seqlock_t", "seqcount_t", "struct srcu_struct", "struct kthread_work",
-      "struct kthread_worker", "struct llist_head", "struct idr", "struct ida", "struct xarray", "local_t",
-      "struct notifier_block", "struct atomic_notifier_head", "struct blocking_notifier_head",
-      "struct raw_notifier_head", "struct srcu_notifier_head", "struct lock_class_key"};
-  for (const char* prefix : kPrefixes)
-    if (type.rfind(prefix, 0) == 0) return true;
-  return false;
-}
-
-// Calls that undo registrations (module init error paths, module exit).
-bool is_unregistration_name(const std::string& callee) {
-  static const char* const kVerbs[] = {"unregister", "deregister", "_del",   "del_",   "remove", "destroy", "free",
-                                       "stop",       "cancel", "kill",   "release", "_put",   "cleanup",
-                                       "_exit",      "flush",  "disable", "synchronize"};
-  for (const char* verb : kVerbs)
-    if (callee.find(verb) != std::string::npos) return true;
-  return false;
-}
 
 std::string join(const std::vector<std::string>& items, const std::string& sep) {
   std::string out;
@@ -95,8 +70,8 @@ struct FunctionContext {
 
 class Analyzer {
  public:
-  Analyzer(const ModuleModel& module, const EntryPointTable& eps, const LockTable& locks)
-      : module_(module), eps_(eps), locks_(locks) {}
+  Analyzer(const ModuleModel& module, const EntryPointTable& eps, const LockTable& locks, const ApiNameTable& names)
+      : module_(module), eps_(eps), locks_(locks), names_(names) {}
 
   SharedGlobalsAnalysis run() {
     for (const SerializerInfo& s : eps_.serializers)
@@ -112,6 +87,7 @@ class Analyzer {
   const ModuleModel& module_;
   const EntryPointTable& eps_;
   const LockTable& locks_;
+  const ApiNameTable& names_;
   SharedGlobalsAnalysis result_;
   // Entries registered by a given registration site (call or assignment), keyed by holder global
   // or function name.
@@ -271,7 +247,7 @@ class Analyzer {
       auto it = unregisters_.find(target.function);
       return it != unregisters_.end() && it->second;
     }
-    return is_unregistration_name(call.callee);
+    return names_.unregisters_by_name(call.callee);
   }
 
   void compute_unregistration_summaries() {
@@ -541,7 +517,7 @@ class Analyzer {
     if (global->is_const || global->is_per_cpu || global->section.find("ro_after_init") != std::string::npos ||
         global->section.find(".init.") != std::string::npos)
       return;
-    if (self_synchronised_type(global->type) && access.path.empty()) return;
+    if (names_.self_synchronised(global->type) && access.path.empty()) return;
     const EntryPoint& entry = result_.entries[entry_index];
     if (entry.phase != EntryPoint::Phase::Callback) {
       std::set<int> conc = concurrency(entry_index, state, init, exit_concurrent);
@@ -635,8 +611,8 @@ const GlobalVarFacts* find_module_global(const ModuleModel& module, const UnitFa
 }
 
 SharedGlobalsAnalysis analyze_shared_globals(const ModuleModel& module, const EntryPointTable& entry_points,
-                                             const LockTable& locks) {
-  return Analyzer(module, entry_points, locks).run();
+                                             const LockTable& locks, const ApiNameTable& names) {
+  return Analyzer(module, entry_points, locks, names).run();
 }
 
 }  // namespace kmodlint

@@ -1,0 +1,488 @@
+// What one call does to the state of a path: table acquires and releases, wrong releases,
+// ownership moves, summaries of the module's helpers, and calls into code kmodlint does not know.
+#include <algorithm>
+
+#include "engines/concurrency/shared_globals.h"
+#include "engines/lifetimes/engine.h"
+
+namespace kmodlint::lifetimes {
+
+void Engine::release(Ctx& ctx, State& state, Resource& r, const std::string& by, const SourceLocation& at,
+                     bool definite, bool idempotent, bool recursive) {
+  const std::string& fname = ctx.fn->function->name;
+  if (!r.live()) {
+    if (definite && r.definite_release && !idempotent && ctx.phase != Phase::Helper)
+      events.double_releases.push_back({acquire_site(r.site), fname, at, by, r.released_at, r.released_by});
+    return;
+  }
+  int site_id = r.site;
+  r.status = Resource::Status::Released;
+  r.definite_release = definite;
+  r.released_at = at;
+  r.released_by = by;
+  // A dependent resource released later than this one: release-order (checked when it is released).
+  for (Resource& other : state.resources) {
+    if (other.depends_on != site_id || !other.live()) continue;
+    if (recursive) {
+      release(ctx, state, other, by, at, false, true, true);
+      continue;
+    }
+    if (definite) state.pending.push_back({other.site, site_id, at, by});
+  }
+  // This resource's own early-released bases.
+  for (auto it = state.pending.begin(); it != state.pending.end();) {
+    if (it->dependent == site_id) {
+      if (ctx.phase != Phase::Helper)
+        events.out_of_order.push_back(
+            {acquire_site(it->base), acquire_site(site_id), fname, it->at, it->by, at, by});
+      it = state.pending.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+// Applies a release API with the given per-component argument keys to the matching resources.
+void Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
+                           const std::vector<ValueKey>& keys, const SourceLocation& at, const std::string& by,
+                           std::set<int>& released_sites, bool via_helper, bool may_be_definite) {
+  for (Resource& r : state.resources) {
+    if (sites_[r.site].pair != pair || released_sites.count(r.site)) continue;
+    bool equal = false, differs = false, primary_equal = false;
+    int first = -1;
+    for (std::size_t j = 0; j < keys.size() && j < r.comps.size(); ++j) {
+      if (!api->handle_args[j]) continue;
+      if (first < 0) first = static_cast<int>(j);
+      // A call's result in the release (resource_size(res)) is another call than the acquire's.
+      if (keys[j].empty() || r.comps[j].empty() || keys[j].plain(ValueKey::Kind::CallResult)) continue;
+      if (r.comps[j].count(keys[j])) {
+        equal = true;
+        if (static_cast<int>(j) == first) primary_equal = true;
+      } else {
+        differs = true;
+      }
+    }
+    auto stable = [](const ValueKey& k) {
+      using K = ValueKey::Kind;
+      return k.kind == K::Constant || k.kind == K::Global || k.kind == K::Function;
+    };
+    bool stable_difference = true;
+    for (std::size_t j = 0; j < keys.size() && j < r.comps.size(); ++j) {
+      if (!api->handle_args[j] || keys[j].empty() || r.comps[j].empty() || r.comps[j].count(keys[j])) continue;
+      if (!stable(keys[j]) || !std::all_of(r.comps[j].begin(), r.comps[j].end(), stable)) stable_difference = false;
+    }
+    if (differs && primary_equal && stable_difference && !has_sibling(r.site) && !via_helper &&
+        r.live() && ctx.phase != Phase::Helper) {
+      // Same object, different secondary component (free_irq with another dev_id).
+      events.mismatches.push_back(
+          {Mismatch::How::DifferentArguments, acquire_site(r.site), ctx.fn->function->name, at, by, {}});
+      released_sites.insert(r.site);
+      state.erase(r.site);
+      return;
+    }
+    if (differs) continue;
+    // Equal, or nothing comparable (a release of the same API on an unknown value: a loop over an
+    // array, an expression): it may release this resource, stop worrying about it.
+    released_sites.insert(r.site);
+    // Other pairs acquired by the same call (several pairs whose entries expand to one callee):
+    // the one released here was the right one.
+    for (Resource& sibling : state.resources)
+      if (sibling.site != r.site && sibling.live() && sites_[sibling.site].location == sites_[r.site].location) {
+        released_sites.insert(sibling.site);
+        sibling.status = Resource::Status::Released;
+      }
+    // Definite only when the primary handle argument itself is the same value (not an array
+    // element or an expression that the loop recomputes).
+    // R: keys name a field of any instance of a struct, so they cannot tell two instances apart.
+    release(ctx, state, r, by, at,
+            may_be_definite && primary_equal && !keys[first].has_element() &&
+                keys[first].kind != ValueKey::Kind::Record,
+            api->idempotent,
+            api->recursive);
+  }
+  // also_releases: the other pair on the same handle.
+  for (const std::string& other_id : api->also_releases) {
+    const CleanupPair* other = pairs_.find(other_id);
+    if (!other) continue;
+    for (Resource& r : state.resources)
+      if (sites_[r.site].pair == other && r.live() && !keys.empty() && !keys[0].empty() && !r.comps.empty() &&
+          r.comps[0].count(keys[0]))
+        release(ctx, state, r, by, at, false, true, false);
+  }
+}
+
+bool Engine::process_call(Ctx& ctx, State& state, int call_index) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  const CallEvent& call = fn.calls[call_index];
+  if (call.noreturn) return false;
+  if (call.callee.empty()) return true;
+  const std::string& callee = call.callee;
+  // A value known only at run time is not a compile-time constant: bitop()'s const_ variant and
+  // other __builtin_constant_p() arms are not taken.
+  if (callee == "__builtin_constant_p") {
+    state.knowledge[ValueKey::call_result(call_index)] = kZero;
+    return true;
+  }
+  if (process_ownership_move(ctx, state, call_index)) return true;
+
+  std::set<int> released_sites;
+  bool known = apply_releases(ctx, state, call_index, released_sites);
+  if (apply_failure_releases(ctx, state, call_index, released_sites)) known = true;
+  if (apply_wrong_releases(ctx, state, call_index, released_sites)) known = true;
+  if (apply_acquires(ctx, state, call_index)) known = true;
+  if (!pairs_.setups_by_callee(callee).empty()) known = true;
+  if (known) return true;
+
+  // A function of the module: apply its summary.
+  if (apply_helper(ctx, state, call_index)) return true;
+
+  // Something kmodlint knows nothing about.
+  if (api_names_.borrows_only(callee)) return true;
+  pass_to_unknown(ctx, state, call_index);
+  return true;
+}
+
+// The releases the table lists for the callee. True when the callee releases something.
+bool Engine::apply_releases(Ctx& ctx, State& state, int call_index, std::set<int>& released_sites) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  const CallEvent& call = fn.calls[call_index];
+  bool known = false;
+  for (const auto& match : pairs_.releases_by_callee(call.callee)) {
+    known = true;
+    std::vector<ValueKey> keys;
+    for (std::size_t j = 0; j < match.api->handle_args.size(); ++j) {
+      const auto& index = match.api->handle_args[j];
+      if (!index || *index >= static_cast<int>(call.args.size())) {
+        keys.push_back({});
+        continue;
+      }
+      HandleComponent c;
+      c.from = HandleComponent::From::Arg;
+      c.index = *index;
+      if (j == 0) c.member = match.api->member;
+      keys.push_back(component_key(c, call, call_index, fn));
+    }
+    ctx.result->releases.push_back({match.pair, match.api, visible_names(state, keys)});
+    apply_release(ctx, state, match.pair, match.api, keys, call.location, match.api->name, released_sites, false);
+  }
+  return known;
+}
+
+// Releases on the failure path of acquired_on_failure resources (put_device after device_register).
+bool Engine::apply_failure_releases(Ctx& ctx, State& state, int call_index, std::set<int>& released_sites) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  const CallEvent& call = fn.calls[call_index];
+  bool known = false;
+  for (Resource& r : state.resources) {
+    if (r.status != Resource::Status::FailedHeld || released_sites.count(r.site)) continue;
+    const AcquireApi* api = sites_[r.site].api;
+    if (std::find(api->failure_release.begin(), api->failure_release.end(), call.callee) == api->failure_release.end())
+      continue;
+    if (!call.args.empty() && !r.comps.empty() && r.comps[0].count(key_of(call.args[0], fn))) {
+      known = true;
+      released_sites.insert(r.site);
+      release(ctx, state, r, call.callee, call.location, true, false, false);
+    }
+  }
+  return known;
+}
+
+// Wrong releases (wrong_release in the table): a mismatched-release finding.
+bool Engine::apply_wrong_releases(Ctx& ctx, State& state, int call_index, std::set<int>& released_sites) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  const CallEvent& call = fn.calls[call_index];
+  bool known = false;
+  for (const auto& match : pairs_.wrong_releases_by_callee(call.callee)) {
+    known = true;
+    if (match.api->teardown_only && ctx.phase != Phase::Teardown) continue;
+    if (call.args.empty()) continue;
+    ValueKey key = key_of(call.args[0], fn);
+    if (key.empty()) continue;
+    for (Resource& r : state.resources) {
+      if (sites_[r.site].pair != match.pair || !r.live() || released_sites.count(r.site)) continue;
+      if (r.comps.empty() || !r.comps[0].count(key)) continue;
+      events.mismatches.push_back({Mismatch::How::WrongFunction, acquire_site(r.site), fn.name, call.location,
+                                   match.api->name, match.api->reason});
+      int id = r.site;
+      released_sites.insert(id);
+      state.erase(id);
+      break;
+    }
+  }
+  return known;
+}
+
+// The acquires the table lists for the callee. True when the callee acquires something.
+bool Engine::apply_acquires(Ctx& ctx, State& state, int call_index) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  const CallEvent& call = fn.calls[call_index];
+  const std::string& callee = call.callee;
+  bool known = false;
+  std::set<const CleanupPair*> acquired_pairs;
+  auto acquire_matches = pairs_.acquires_by_callee(callee);
+  // Several entries of a pair may expand to the same callee (create_workqueue, alloc_workqueue):
+  // prefer the one named like the callee, take one per pair.
+  std::stable_sort(acquire_matches.begin(), acquire_matches.end(), [&](const auto& a, const auto& b) {
+    return (a.api->name == callee) > (b.api->name == callee);
+  });
+  for (const auto& match : acquire_matches) {
+    known = true;
+    if (!arguments_match(*match.api, call, fn)) continue;
+    if (!acquired_pairs.insert(match.pair).second) continue;
+    if (match.pair->managed) {
+      // A handle given to devres (devm_add_action(dev, undo, handle)) is devres's to release now.
+      std::vector<int> moved;
+      for (std::size_t a = 1; a < call.args.size(); ++a) {
+        ValueKey key = key_of(call.args[a], fn);
+        if (key.empty() || key.plain(ValueKey::Kind::Constant) || key.plain(ValueKey::Kind::Function)) continue;
+        for (const Resource& r : state.resources)
+          if (r.live() && !r.comps.empty() && r.comps[0].count(key)) moved.push_back(r.site);
+      }
+      for (int m : moved) state.erase(m);
+    }
+    Resource r;
+    r.site = site_for(match.pair, match.api, call.location, fn.name);
+    for (const HandleComponent& c : match.api->handle) {
+      std::vector<ValueKey> keys = component_keys(c, call, call_index, fn);
+      r.comps.emplace_back(keys.begin(), keys.end());
+      state.add_same_values(r.comps.back());
+    }
+    if (std::all_of(r.comps.begin(), r.comps.end(), [](const auto& c) { return c.empty(); }))
+      continue;  // cannot name the handle: do not guess
+    if (registered_in_module(*match.pair, r, ctx) || managed_by_devres(*match.api, call, state, fn)) continue;
+    ValueKey status = ValueKey::call_result(call_index);
+    r.status_keys.insert(status);
+    if (match.api->handle[0].from == HandleComponent::From::Return)
+      for (const ValueKey& k : r.comps[0]) r.status_keys.insert(k);
+    r.fails = match.api->fails;
+    bool checked = match.api->fails != FailsOn::Never && !match.api->unchecked_ok;
+    r.status = checked ? Resource::Status::Maybe : Resource::Status::Held;
+    if (match.api->fails != FailsOn::Never) state.knowledge[status] = domain_of(match.api->fails);
+    for (const ArgRef& dep : match.api->depends_on) {
+      if (dep.arg >= static_cast<int>(call.args.size())) continue;
+      ValueKey key = key_of(call.args[dep.arg], fn);
+      if (key.empty()) continue;
+      for (const Resource& base : state.resources)
+        if (base.live() && sites_[base.site].pair->id == dep.pair && !base.comps.empty() && base.comps[0].count(key))
+          r.depends_on = base.site;
+    }
+    if (Resource* existing = state.find(r.site)) {
+      if (existing->live() && existing->status != Resource::Status::Maybe) {
+        r.prior = true;
+        for (std::size_t j = 0; j < r.comps.size() && j < existing->comps.size(); ++j)
+          for (const ValueKey& k : existing->comps[j])
+            if (!k.plain(ValueKey::Kind::CallResult)) r.comps[j].insert(k);
+      } else if (existing->live()) {
+        r.prior = existing->prior;
+      }
+    }
+    state.put(std::move(r));
+  }
+  return known;
+}
+
+// A call of a function of the module: applies its summary. False when the callee is not one.
+bool Engine::apply_helper(Ctx& ctx, State& state, int call_index) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  const CallEvent& call = fn.calls[call_index];
+  const std::string& callee = call.callee;
+  FunctionRef target = module_.resolve_function(callee, ctx.fn->unit);
+  if (!target.function || target.function == ctx.fn->function || ctx.depth >= 4) return false;
+  const Summary& s = summary(target, ctx.depth + 1);
+  auto translate = [&](const ValueKey& key) { return in_caller_terms(key, call.args, fn); };
+  std::set<int> helper_released;
+  for (const Summary::Release& rel : s.releases) {
+    std::vector<ValueKey> keys;
+    for (const ValueKey& k : rel.arg_keys) keys.push_back(k.empty() ? ValueKey{} : translate(k));
+    ctx.result->releases.push_back({rel.pair, rel.api, keys});
+    apply_release(ctx, state, rel.pair, rel.api, keys, call.location, callee, helper_released, true);
+  }
+  ValueKey status = ValueKey::call_result(call_index);
+  for (const Summary::Acquire& acq : s.acquires) {
+    Resource r;
+    r.site = acq.site;
+    for (const auto& comp : acq.comps) {
+      std::set<ValueKey> keys;
+      for (const ValueKey& k : comp) {
+        ValueKey t = translate(k);
+        if (!t.empty()) keys.insert(t);
+      }
+      r.comps.push_back(keys);
+    }
+    if (std::all_of(r.comps.begin(), r.comps.end(), [](const auto& c) { return c.empty(); })) continue;
+    r.fails = s.fails;
+    if (acq.held_on_failure || s.fails == FailsOn::Never) {
+      r.status = Resource::Status::Held;
+      if (acq.held_on_failure) r.held_if_fails = status;
+    } else {
+      r.status_keys.insert(status);
+      r.status = Resource::Status::Maybe;
+    }
+    if (Resource* existing = state.find(r.site); existing && existing->live()) r.prior = true;
+    state.put(std::move(r));
+  }
+  if (s.fails != FailsOn::Never) state.knowledge[status] = domain_of(s.fails);
+  for (const auto& [p, storage] : s.param_stores) {
+    if (p >= static_cast<int>(call.args.size())) continue;
+    std::vector<ValueKey> passed = keys_of(call.args[p], fn);
+    ValueKey where = translate(storage);
+    if (passed.empty() || where.empty()) continue;
+    for (Resource& r : state.resources)
+      if (r.live() && !r.comps.empty() && names_any(r.comps[0], passed)) r.comps[0].insert(where.bare());
+  }
+  // Locals handed to a helper that does not release them: ownership may have moved.
+  for (int p : s.param_escapes) {
+    if (p >= static_cast<int>(call.args.size())) continue;
+    ValueKey key = key_of(call.args[p], fn);
+    std::vector<int> gone;
+    for (const Resource& r : state.resources)
+      if (r.live() && is_local(key) && !r.comps.empty() &&
+          (r.comps[0].count(key) ||
+           (key.starts_with_op(ValueKey::Op::AddressOf) && r.comps[0].count(key.without_first_op()))))
+        gone.push_back(r.site);
+    for (int site_id : gone) state.erase(site_id);
+  }
+  return true;
+}
+
+// A call kmodlint knows nothing about: what it is handed may be released or kept by it.
+void Engine::pass_to_unknown(Ctx& ctx, State& state, int call_index) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  const CallEvent& call = fn.calls[call_index];
+  std::vector<int> gone;
+  for (const ValueRef& arg : call.args) {
+    ValueKey key = key_of(arg, fn);
+    if (key.empty()) continue;
+    for (const Resource& r : state.resources) {
+      if (!r.live() || r.comps.empty()) continue;
+      bool names = r.comps[0].count(key) ||
+                   (key.starts_with_op(ValueKey::Op::AddressOf) && r.comps[0].count(key.without_first_op()));
+      if (!names) continue;
+      if (ctx.phase == Phase::Teardown || is_local(key)) gone.push_back(r.site);
+    }
+  }
+  let_go(ctx, state, gone, call);
+}
+
+// Registered in a structure the module defines (its own notifier chain): freed with the module.
+bool Engine::registered_in_module(const CleanupPair& pair, const Resource& r, const Ctx& ctx) const {
+  int j = pair.module_owned_container;
+  if (j < 0 || j >= static_cast<int>(r.comps.size())) return false;
+  for (const ValueKey& key : r.comps[j]) {
+    if (key.kind != ValueKey::Kind::Global || key.ops != std::vector<ValueKey::Op>{ValueKey::Op::AddressOf} ||
+        key.path.find_first_of(".-[") != std::string::npos)
+      continue;
+    if (find_module_global(module_, ctx.fn->unit, key.root + key.path, ctx.fn->function->name)) return true;
+  }
+  return false;
+}
+
+// The call acquires on a handle that a managed resource covers (vectors of a pcim_enable_device'd device).
+bool Engine::managed_by_devres(const AcquireApi& api, const CallEvent& call, const State& state,
+                               const FunctionFacts& fn) const {
+  for (const ArgRef& after : api.managed_after) {
+    if (after.arg >= static_cast<int>(call.args.size())) continue;
+    std::vector<ValueKey> keys = keys_of(call.args[after.arg], fn);
+    for (const Resource& r : state.resources)
+      if (r.live() && sites_[r.site].pair->id == after.pair && !r.comps.empty() && names_any(r.comps[0], keys))
+        return true;
+  }
+  return false;
+}
+
+// The table's ownership moves (rules/ownership.yaml). True when the call needs nothing more.
+bool Engine::process_ownership_move(Ctx& ctx, State& state, int call_index) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  const CallEvent& call = fn.calls[call_index];
+  if (const DrvdataSetter* setter = ownership_.drvdata_setter(call.callee)) {
+    if (setter->value_arg < static_cast<int>(call.args.size())) {
+      std::vector<ValueKey> keys = keys_of(call.args[setter->value_arg], fn);
+      for (Resource& r : state.resources)
+        if (r.live() && !r.comps.empty() && names_any(r.comps[0], keys)) r.comps[0].insert(ValueKey::drvdata());
+    }
+    return true;
+  }
+  if (ownership_.drvdata_getter(call.callee)) {
+    for (Resource& r : state.resources)
+      if (!r.comps.empty() && r.comps[0].count(ValueKey::drvdata())) r.comps[0].insert(ValueKey::call_result(call_index));
+    return true;
+  }
+  if (const OwnershipTransfer* transfer = ownership_.transfer(call.callee)) {
+    if (ctx.phase != Phase::Teardown && transfer->object_arg < static_cast<int>(call.args.size()))
+      for (int site_id : resources_in_object(state, call.args[transfer->object_arg], fn)) state.erase(site_id);
+    return true;
+  }
+  if (const CallbackInvoker* invoker = ownership_.callback_invoker(call.callee)) run_callback(ctx, state, call, *invoker);
+  auto listed = [&](const std::vector<std::string>& names) {
+    return std::find(names.begin(), names.end(), call.callee) != names.end();
+  };
+  if (call.args.size() >= 2 && (listed(ownership_.bit_setters) || listed(ownership_.bit_clearers) ||
+                                listed(ownership_.bit_testers))) {
+    ValueKey nr = key_of(call.args[0], fn), word = key_of(call.args[1], fn);
+    if (nr.empty() || word.empty()) return true;
+    ValueKey bit = ValueKey::bit(nr, word.bare());
+    if (listed(ownership_.bit_setters)) state.knowledge[bit] = kPos;
+    else if (listed(ownership_.bit_clearers)) state.knowledge[bit] = kZero;
+    else if (auto found = state.knowledge.find(bit); found != state.knowledge.end())
+      state.knowledge[ValueKey::call_result(call_index)] = found->second;
+    return true;
+  }
+  return false;
+}
+
+// A module function handed to the kernel with a data argument (kref_put(&o->ref, release),
+// devm_add_action_or_reset(dev, undo, data)): what it releases, with its parameter bound to the data,
+// is released here or from now on by devres. The object the data points into goes with it.
+void Engine::run_callback(Ctx& ctx, State& state, const CallEvent& call, const CallbackInvoker& invoker) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  if (invoker.callback_arg >= static_cast<int>(call.args.size()) || invoker.data_arg >= static_cast<int>(call.args.size()))
+    return;
+  std::vector<std::string> callbacks;
+  if (invoker.callback_arg >= 0) {
+    const ValueRef& callback = call.args[invoker.callback_arg];
+    if (callback.kind != ValueRef::Kind::Function) return;
+    callbacks.push_back(callback.root);
+  } else {
+    // Stored by an initializer, or assigned (wrapper->aux_dev.dev.release = my_release).
+    for (const UnitFacts* unit : module_.units()) {
+      for (const FunctionStore& store : unit->function_stores)
+        if (store.record == invoker.callback_record && store.field == invoker.callback_field)
+          callbacks.push_back(store.function);
+      for (const FunctionFacts& function : unit->functions)
+        for (const AssignEvent& assign : function.assigns)
+          if (assign.value.kind == ValueRef::Kind::Function && assign.target.record == invoker.callback_record &&
+              assign.target.field == invoker.callback_field)
+            callbacks.push_back(assign.value.root);
+    }
+    std::sort(callbacks.begin(), callbacks.end());
+    callbacks.erase(std::unique(callbacks.begin(), callbacks.end()), callbacks.end());
+    if (callbacks.empty()) return;
+  }
+  std::vector<ValueRef> bound{call.args[invoker.data_arg]};
+  std::set<int> released;
+  for (const std::string& name : callbacks) {
+    FunctionRef target = module_.resolve_function(name, ctx.fn->unit);
+    if (!target.function || target.function == ctx.fn->function || ctx.depth >= 4) continue;
+    const Summary& s = summary(target, ctx.depth + 1);
+    for (const Summary::Release& rel : s.releases) {
+      std::vector<ValueKey> keys;
+      for (const ValueKey& k : rel.arg_keys) keys.push_back(k.empty() ? ValueKey{} : in_caller_terms(k, bound, fn));
+      ctx.result->releases.push_back({rel.pair, rel.api, keys});
+      apply_release(ctx, state, rel.pair, rel.api, keys, call.location, name, released, true, false);
+    }
+  }
+  if (invoker.runs == CallbackInvoker::Runs::Now) let_go(ctx, state, resources_in_object(state, bound[0], fn), call);
+}
+
+// Stops tracking `sites`: whatever runs now may release them (in teardown they count as released).
+void Engine::let_go(Ctx& ctx, State& state, const std::vector<int>& sites, const CallEvent& call) {
+  for (int site_id : sites) {
+    if (ctx.phase == Phase::Teardown) {
+      if (Resource* r = state.find(site_id)) release(ctx, state, *r, call.callee, call.location, false, true, false);
+    } else {
+      state.erase(site_id);
+    }
+  }
+}
+
+}  // namespace kmodlint::lifetimes

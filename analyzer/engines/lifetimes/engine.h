@@ -1,0 +1,149 @@
+// The lifetimes engine: walks a function's CFG with a State, applying the effects of each call
+// (acquires and releases from rules/cleanup-pairs.yaml, ownership moves from rules/ownership.yaml,
+// callees that only borrow from rules/api-names.yaml, summaries of the module's helper functions),
+// and collects the events of lifetimes.h.
+//
+// call_effects.cpp: what one call does to the state; path_walk.cpp: the walk over basic blocks,
+// assignments, branches and returns; phases.cpp: helper summaries and the acquire/release phase
+// pairs of a module.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engines/lifetimes/lifetimes.h"
+#include "engines/lifetimes/state.h"
+#include "link/module_model.h"
+#include "tables/api_names.h"
+#include "tables/cleanup_pairs.h"
+#include "tables/ownership.h"
+
+namespace kmodlint::lifetimes {
+
+// What a helper function does to storage its caller can see.
+struct Summary {
+  struct Acquire {
+    int site;  // the helper's site (location inside the helper)
+    std::vector<std::set<ValueKey>> comps;  // keys in helper terms (globals, records, parameters)
+    bool held_on_failure = false;  // still held, in the caller's storage, when the helper fails
+  };
+  struct Release {
+    const CleanupPair* pair;
+    const ReleaseApi* api;
+    std::vector<ValueKey> arg_keys;  // per handle component, helper terms (empty = not passed)
+  };
+  std::vector<Acquire> acquires;
+  std::vector<Release> releases;
+  std::set<int> param_escapes;  // parameters handed to something unknown
+  // Parameters the helper stores where its caller can see them (apbs[n].RamIO = loc): index and
+  // the storage, in helper terms.
+  std::vector<std::pair<int, ValueKey>> param_stores;
+  bool complete = true;
+  FailsOn fails = FailsOn::Never;
+};
+
+enum class Phase { Acquire, Teardown, Helper };
+
+struct WalkResult {
+  std::vector<State> success_ends;
+  std::vector<State> failure_ends;
+  std::vector<State> all_ends;
+  std::vector<Summary::Release> releases;  // every release seen (for summaries)
+  bool complete = true;
+};
+
+// An acquire function and the function that undoes it: module init and exit, or the probe and
+// remove of one driver struct.
+struct PhasePair {
+  FunctionRef acquire;
+  FunctionRef release;  // may be null
+  std::string what;     // "module init" / "probe of struct platform_driver foo"
+  SourceLocation release_anchor;
+  bool module_entry = false;
+  std::vector<std::string> bus_releases;  // pair ids the bus releases for the release function
+};
+
+class Engine {
+ public:
+  Engine(const ModuleModel& module, const LifetimeTables& tables)
+      : module_(module), pairs_(tables.pairs), ownership_(tables.ownership), api_names_(tables.api_names) {}
+
+  LifetimeEvents events;
+  std::map<std::pair<SourceLocation, std::string>, std::set<int>> leaks_;  // (return, function) -> sites
+
+  // One LeakOnError event per return, naming everything that leaks there on some path.
+  void emit_leaks();
+
+  // Walks `fn` from `initial`; `phase` says what its returns mean.
+  WalkResult walk(const FunctionRef& fn, Phase phase, const State& initial, int depth);
+  const Summary& summary(const FunctionRef& fn, int depth);
+  // NeverReleased events for the resources of `unmanaged` that no end of the release walk released.
+  void find_never_released(const PhasePair& p, const State& start, const std::vector<int>& unmanaged,
+                           const WalkResult& released);
+
+  const Site& site(int id) const { return sites_[id]; }
+  AcquireSite acquire_site(int id) const {
+    const Site& s = sites_[id];
+    return {s.pair, s.api, s.location, s.function};
+  }
+
+ private:
+  bool has_sibling(int site_id) const {
+    for (const Site& other : sites_)
+      if (other.ordinal != site_id && other.location == sites_[site_id].location) return true;
+    return false;
+  }
+  int site_for(const CleanupPair* pair, const AcquireApi* api, const SourceLocation& loc, const std::string& fn) {
+    for (std::size_t i = 0; i < sites_.size(); ++i)
+      if (sites_[i].pair == pair && sites_[i].api == api && sites_[i].location == loc) return static_cast<int>(i);
+    sites_.push_back({pair, api, loc, fn, static_cast<int>(sites_.size())});
+    return static_cast<int>(sites_.size()) - 1;
+  }
+
+  struct Ctx {
+    const FunctionRef* fn;
+    Phase phase;
+    int depth;
+    WalkResult* result;
+    std::vector<int> call_block;  // block of each call event
+    std::set<int> reported_returns;
+  };
+
+  // call_effects.cpp
+  bool process_call(Ctx& ctx, State& state, int call_index);
+  bool apply_releases(Ctx& ctx, State& state, int call_index, std::set<int>& released_sites);
+  bool apply_failure_releases(Ctx& ctx, State& state, int call_index, std::set<int>& released_sites);
+  bool apply_wrong_releases(Ctx& ctx, State& state, int call_index, std::set<int>& released_sites);
+  bool apply_acquires(Ctx& ctx, State& state, int call_index);
+  bool apply_helper(Ctx& ctx, State& state, int call_index);
+  void pass_to_unknown(Ctx& ctx, State& state, int call_index);
+  bool process_ownership_move(Ctx& ctx, State& state, int call_index);
+  bool registered_in_module(const CleanupPair& pair, const Resource& r, const Ctx& ctx) const;
+  bool managed_by_devres(const AcquireApi& api, const CallEvent& call, const State& state, const FunctionFacts& fn) const;
+  void run_callback(Ctx& ctx, State& state, const CallEvent& call, const CallbackInvoker& invoker);
+  void let_go(Ctx& ctx, State& state, const std::vector<int>& sites, const CallEvent& call);
+  void release(Ctx& ctx, State& state, Resource& r, const std::string& by, const SourceLocation& at, bool definite,
+               bool idempotent, bool recursive);
+  void apply_release(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
+                     const std::vector<ValueKey>& keys, const SourceLocation& at, const std::string& by,
+                     std::set<int>& released_sites, bool via_helper, bool may_be_definite = true);
+
+  // path_walk.cpp
+  void process_assign(Ctx& ctx, State& state, const AssignEvent& assign);
+  void process_return(Ctx& ctx, State& state, const ReturnEvent& ret);
+  std::vector<State> branch(Ctx& ctx, const State& state, const BasicBlock& block);
+  bool release_between(const Ctx& ctx, int site, int return_block, bool of_array_element) const;
+
+  const ModuleModel& module_;
+  const CleanupPairTable& pairs_;
+  const OwnershipTable& ownership_;
+  const ApiNameTable& api_names_;
+  std::vector<Site> sites_;
+  std::map<const FunctionFacts*, Summary> summaries_;
+  std::set<const FunctionFacts*> in_progress_;
+};
+
+}  // namespace kmodlint::lifetimes

@@ -1,0 +1,114 @@
+// The resource-lifetimes engine behind the cleanup-pairs checks (unreleased-in-exit,
+// leak-on-init-error, release-order, mismatched-release, double-release) and missing-module-exit's
+// "empty exit" case. It words nothing: it returns typed events, and each check decides what to
+// report and how.
+//
+// For each acquire/release phase pair of a module (module_init/module_exit, and the probe/remove
+// functions of every driver struct whose fields the entry-points table gives those roles), the
+// engine walks the acquire function's CFG with a state of acquired resources (from
+// rules/cleanup-pairs.yaml), then walks the release function starting from what the acquire
+// function held on its successful returns. Helper functions of the module are summarized (what
+// they acquire and release in globals, driver data and their parameters) and applied at their
+// call sites. The walk keeps one state per (block, state) pair, so loops terminate; paths that
+// end in a noreturn call (BUG(), panic()) report nothing.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "link/module_model.h"
+#include "tables/api_names.h"
+#include "tables/cleanup_pairs.h"
+#include "tables/driver_lifecycle.h"
+#include "tables/ownership.h"
+
+namespace kmodlint {
+
+// Where a resource was acquired: the acquiring call (or the call inside a helper).
+struct AcquireSite {
+  const CleanupPair* pair = nullptr;
+  const AcquireApi* api = nullptr;
+  SourceLocation location;
+  std::string function;  // the function that makes the call
+};
+
+// An error return of init/probe (or a helper of theirs) that leaves resources acquired on the
+// path held: one event per return, with every resource some path leaks there.
+struct LeakOnError {
+  SourceLocation return_location;
+  std::string function;
+  std::vector<AcquireSite> leaked;  // in acquire order, one per acquiring call
+};
+
+// A resource the acquire function keeps on success that the release function never releases.
+struct NeverReleased {
+  AcquireSite resource;
+  std::string acquire_function;
+  std::string release_function;
+  SourceLocation release_function_location;
+};
+
+// A resource released while one that depends on it (depends_on in the table) is still live.
+struct ReleasedOutOfOrder {
+  AcquireSite base;       // released too early
+  AcquireSite dependent;  // still live then
+  std::string function;   // where the early release is
+  SourceLocation early_release;
+  std::string early_release_by;  // the callee
+  SourceLocation dependent_release;
+  std::string dependent_release_by;
+};
+
+// A release that does not match the acquire.
+struct Mismatch {
+  enum class How {
+    DifferentArguments,  // the right release, with another secondary handle argument
+    WrongFunction,       // a function that does not release it (wrong_release in the table)
+  };
+  How how = How::DifferentArguments;
+  AcquireSite resource;
+  std::string function;
+  SourceLocation at;
+  std::string by;      // the callee
+  std::string reason;  // WrongFunction: the table's reason
+};
+
+// The same resource released twice on one path.
+struct DoubleRelease {
+  AcquireSite resource;
+  std::string function;
+  SourceLocation at;
+  std::string by;
+  SourceLocation first_at;
+  std::string first_by;
+};
+
+// module_exit names a function with no calls while module_init keeps resources only exit can release.
+struct EmptyExit {
+  std::string exit_function;
+  SourceLocation exit_macro;  // the module_exit() line
+  std::string init_function;
+  std::vector<AcquireSite> kept;
+};
+
+// Everything the engine found in one module, each list in the order the walk met it (with
+// repeats when several paths meet the same thing).
+struct LifetimeEvents {
+  std::vector<LeakOnError> leaks;
+  std::vector<NeverReleased> never_released;
+  std::vector<ReleasedOutOfOrder> out_of_order;
+  std::vector<Mismatch> mismatches;
+  std::vector<DoubleRelease> double_releases;
+  std::vector<EmptyExit> empty_exits;
+};
+
+struct LifetimeTables {
+  const CleanupPairTable& pairs;
+  const DriverLifecycleTable& lifecycle;
+  const OwnershipTable& ownership;
+  const ApiNameTable& api_names;  // borrows
+};
+
+LifetimeEvents analyze_lifetimes(const ModuleModel& module, const LifetimeTables& tables);
+
+}  // namespace kmodlint

@@ -1,0 +1,301 @@
+// The walk over one function's basic blocks: assignments, branches (what a test says of a
+// value), returns (success or failure, and what leaks there), one state per (block, state).
+#include <algorithm>
+#include <deque>
+#include <unordered_set>
+
+#include "engines/lifetimes/engine.h"
+
+namespace kmodlint::lifetimes {
+
+void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  kill_text_keys(state, assign.target.field.empty() ? assign.target.root : assign.target.field);
+  if (!assign.target.field.empty()) kill_text_keys(state, assign.target.root);
+  std::vector<ValueKey> targets = keys_of(assign.target, fn);
+  std::vector<ValueKey> values = keys_of(assign.value, fn);
+  if (targets.empty()) return;
+  ValueKey value = values.empty() ? ValueKey{} : values[0];
+  // Which resources the value names, before the target stops naming anything.
+  std::vector<std::pair<int, std::vector<bool>>> copies;
+  std::vector<int> status_copies;
+  if (!values.empty())
+    for (Resource& r : state.resources) {
+      std::vector<bool> comps(r.comps.size(), false);
+      bool any = false;
+      for (std::size_t j = 0; j < r.comps.size(); ++j)
+        if (names_any(r.comps[j], values)) comps[j] = any = true;
+      if (any) copies.emplace_back(r.site, comps);
+      if (r.status_keys.count(value)) status_copies.push_back(r.site);
+    }
+  std::optional<unsigned> known;
+  if (assign.value.kind == ValueRef::Kind::IntConstant)
+    known = assign.value.int_value < 0 ? kNeg : assign.value.int_value == 0 ? kZero : kPos;
+  else if (auto found = state.knowledge.find(value); !value.empty() && found != state.knowledge.end())
+    known = found->second;
+  else if (assign.value.kind == ValueRef::Kind::CallResult) {
+    const CallEvent& call = fn.calls[assign.value.call_index];
+    if (call.callee == "PTR_ERR") known = kNeg;
+  }
+  if (assign.chosen) known = chosen_class(state, *assign.chosen, fn);
+  // p = list_next_entry(p, node): still an element of the same list.
+  bool next_element = assign.value.root == assign.target.root && assign.target.path.empty() &&
+                      assign.value.path.ends_with("^");
+  std::set<ValueKey> kept_names;
+  if (next_element)
+    if (auto found = state.same_value.find(targets[0].bare()); found != state.same_value.end()) kept_names = found->second;
+  for (const ValueKey& target : targets) kill_key(state, target.bare());
+  if (!kept_names.empty()) {
+    state.same_value[targets[0].bare()] = kept_names;
+    return;
+  }
+  ValueKey target_bare = targets[0].bare();
+  for (auto& [site, comps] : copies)
+    if (Resource* r = state.find(site))
+      for (std::size_t j = 0; j < comps.size(); ++j)
+        if (comps[j])
+          for (const ValueKey& target : targets) r->comps[j].insert(target.bare());
+  for (int site : status_copies)
+    if (Resource* r = state.find(site)) r->status_keys.insert(target_bare);
+  if (known) state.knowledge[target_bare] = *known;
+  // Stored in an element of one of the module's lists (list_for_each_entry(info, &list, node);
+  // info->name = kstrdup(...)): the list owns it now, whoever empties the list releases it.
+  if (ctx.phase != Phase::Teardown && in_global_list_element(state, assign.target))
+    for (auto& [site, comps] : copies) state.erase(site);
+  using K = ValueRef::Kind;
+  if ((assign.value.kind == K::Local || assign.value.kind == K::Param || assign.value.kind == K::Global) &&
+      !targets[0].has_element()) {
+    std::set<ValueKey>& names = state.same_value[target_bare];
+    for (const ValueKey& t : targets) names.insert(t.bare());
+    names.insert(values.begin(), values.end());
+  }
+}
+
+// Can a block that releases the pair of `site_id` (or calls a module function, which may) reach
+// `return_block`? With `of_array_element`, only releases of an array element count.
+bool Engine::release_between(const Ctx& ctx, int site_id, int return_block, bool of_array_element) const {
+  const FunctionFacts& fn = *ctx.fn->function;
+  const CleanupPair* pair = sites_[site_id].pair;
+  std::set<int> release_blocks;
+  for (std::size_t i = 0; i < fn.calls.size(); ++i) {
+    const std::string& callee = fn.calls[i].callee;
+    bool releases = false;
+    for (const auto& m : pairs_.releases_by_callee(callee))
+      if (m.pair == pair) releases = true;
+    if (of_array_element) {
+      releases = releases && std::any_of(fn.calls[i].args.begin(), fn.calls[i].args.end(),
+                                         [](const ValueRef& a) { return a.path.find("[]") != std::string::npos; });
+    } else if (!releases && !callee.empty() && module_.resolve_function(callee, ctx.fn->unit).function) {
+      releases = true;
+    }
+    if (releases) release_blocks.insert(ctx.call_block[i]);
+  }
+  if (release_blocks.empty()) return false;
+  // can a release block reach the return block?
+  for (int start : release_blocks) {
+    std::set<int> seen{start};
+    std::deque<int> queue{start};
+    while (!queue.empty()) {
+      int b = queue.front();
+      queue.pop_front();
+      if (b == return_block) return true;
+      for (int s : fn.blocks[b].successors)
+        if (s >= 0 && seen.insert(s).second) queue.push_back(s);
+    }
+  }
+  return false;
+}
+
+void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  std::vector<ValueKey> keys = keys_of(ret.value, fn);
+  ValueKey key = keys.empty() ? ValueKey{} : keys[0];
+  // A returned handle leaves with the caller.
+  if (!key.empty() && ret.value.kind != ValueRef::Kind::IntConstant) {
+    std::vector<int> gone;
+    for (const Resource& r : state.resources)
+      if (r.live() && !r.comps.empty() && names_any(r.comps[0], keys) && fn.return_type.find('*') != std::string::npos)
+        gone.push_back(r.site);
+    for (int s : gone) state.erase(s);
+  }
+  if (fn.return_type != "int") return;
+  bool failure = false;
+  if (ret.value.kind == ValueRef::Kind::IntConstant) {
+    failure = ret.value.int_value < 0;  // `return 1;` is a yes/no helper's success
+  } else if (ret.value.kind == ValueRef::Kind::CallResult &&
+             fn.calls[ret.value.call_index].callee == "PTR_ERR") {
+    failure = true;
+  } else if (auto found = state.knowledge.find(key); !key.empty() && found != state.knowledge.end()) {
+    failure = !(found->second & kZero);
+  }
+  if (ctx.phase == Phase::Teardown) return;
+  if (!failure) {
+    // `return helper();` passes on the helper's failure, and what it left held then.
+    if (ctx.phase != Phase::Acquire || ret.value.kind != ValueRef::Kind::CallResult) return;
+    for (const Resource& r : state.resources)
+      if (r.live() && r.held_if_fails == key && !sites_[r.site].pair->managed) leaks_[{ret.location, fn.name}].insert(r.site);
+    return;
+  }
+  int return_block = -1;
+  for (const BasicBlock& block : fn.blocks)
+    for (const Event& e : block.events)
+      if (e.kind == Event::Kind::Return && &fn.returns[e.index] == &ret) return_block = block.id;
+  for (const Resource& r : state.resources) {
+    if (!r.live() || sites_[r.site].pair->managed) continue;
+    if (!key.empty() && r.status_keys.count(key)) continue;  // returning its own failure
+    if (r.status == Resource::Status::Maybe && r.status_keys.count(key)) continue;
+    // Acquired in a loop, or kept in an array: a release loop that reaches this return may
+    // release it (the facts cannot tell which element holds what).
+    bool in_array = !r.comps.empty() && std::any_of(r.comps[0].begin(), r.comps[0].end(), [](const ValueKey& k) {
+      return k.has_element();
+    });
+    if ((r.prior && release_between(ctx, r.site, return_block, false)) ||
+        (in_array && release_between(ctx, r.site, return_block, true)))
+      continue;
+    // A helper that fails with the handle in its caller's storage leaves it to the caller's unwinding.
+    if (ctx.phase == Phase::Helper && kept_outside(r)) continue;
+    leaks_[{ret.location, fn.name}].insert(r.site);
+  }
+}
+
+std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock& block) {
+  std::vector<State> out(block.successors.size(), state);
+  if (!block.condition || block.successors.size() != 2) return out;
+  const BranchCondition& c = *block.condition;
+  const FunctionFacts& fn = *ctx.fn->function;
+  ValueKey key = key_of(c.subject, fn);
+  BranchCondition::Test test = c.test;
+  if (key.empty() || test == BranchCondition::Test::Unknown) {
+    // A condition the facts cannot name (`wdt_stop != wdt_start`, `have_region`): remember its
+    // outcome by spelling, so testing it again later on the path takes the same way. Assigning
+    // any variable it mentions forgets it (see kill_text_keys).
+    // Not for calls: each evaluation may give another answer (polling loops).
+    if (c.subject.text.empty() || c.subject.text.find('(') != std::string::npos) return out;
+    key = ValueKey::text(c.subject.text);
+    test = BranchCondition::Test::NonZero;
+  }
+  bool is_err_test = c.test == BranchCondition::Test::IsErr || c.test == BranchCondition::Test::IsErrOrNull;
+  std::vector<State> refined;
+  for (int i = 0; i < 2; ++i) {
+    State& s = out[i];
+    bool holds = (i == 0) != (is_err_test && c.negated);
+    unsigned set = test_set(test, holds);
+    unsigned known = kAll;
+    if (auto found = s.knowledge.find(key); found != s.knowledge.end()) known = found->second;
+    unsigned now = known & set;
+    if (now == 0) {
+      s.infeasible = true;  // dropped by the caller
+      continue;
+    }
+    s.knowledge[key] = now;
+    std::vector<int> dropped;
+    // A pointer handle tested NULL on this path (`if (force_pdev) unregister(force_pdev)`): it
+    // does not hold a resource here.
+    if (now == kZero)
+      for (const Resource& r : s.resources) {
+        const AcquireApi* api = sites_[r.site].api;
+        bool pointer_handle = !api->handle.empty() && api->handle[0].from == HandleComponent::From::Return &&
+                              (api->fails == FailsOn::NullPtr || api->fails == FailsOn::ErrPtr ||
+                               api->fails == FailsOn::ErrPtrOrNull);
+        if (r.live() && pointer_handle && !r.comps.empty() && r.comps[0].count(key) && !r.status_keys.count(key))
+          dropped.push_back(r.site);
+      }
+    for (Resource& r : s.resources) {
+      if (!r.live() || !r.status_keys.count(key)) continue;
+      const Site& site = sites_[r.site];
+      FailsOn fails = r.fails;
+      unsigned domain = domain_of(fails) & now;
+      unsigned fail = failure_of(fails);
+      if (fails == FailsOn::Never || domain == 0) continue;
+      if ((domain & ~fail) == 0) {  // failed
+        if (site.api->acquired_on_failure && r.fails == site.api->fails) {
+          r.status = Resource::Status::FailedHeld;
+        } else if (r.prior) {
+          r.status = Resource::Status::Held;
+          std::erase_if(r.status_keys, [](const ValueKey&) { return true; });
+        } else {
+          dropped.push_back(r.site);
+        }
+      } else if ((domain & fail) == 0 && r.status == Resource::Status::Maybe) {
+        r.status = Resource::Status::Held;
+      }
+    }
+    for (int d : dropped) s.erase(d);
+  }
+  return out;
+}
+
+WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initial, int depth) {
+  WalkResult result;
+  const FunctionFacts& fn = *ref.function;
+  if (fn.entry_block < 0 || fn.blocks.empty()) {
+    result.complete = false;
+    return result;
+  }
+  Ctx ctx{&ref, phase, depth, &result, std::vector<int>(fn.calls.size(), -1), {}};
+  for (const BasicBlock& block : fn.blocks)
+    for (const Event& e : block.events)
+      if (e.kind == Event::Kind::Call) ctx.call_block[e.index] = block.id;
+
+  std::unordered_set<std::string> visited;
+  std::deque<std::pair<int, State>> work;
+  work.emplace_back(fn.entry_block, initial);
+  std::size_t steps = 0;
+  constexpr std::size_t kMaxSteps = 4000;
+  while (!work.empty()) {
+    auto [block_id, state] = std::move(work.front());
+    work.pop_front();
+    if (block_id < 0 || block_id >= static_cast<int>(fn.blocks.size())) continue;
+    if (!visited.insert(std::to_string(block_id) + "/" + state.serialize()).second) continue;
+    if (++steps > kMaxSteps) {
+      result.complete = false;
+      break;
+    }
+    const BasicBlock& block = fn.blocks[block_id];
+    bool alive = true, returned = false;
+    for (const Event& e : block.events) {
+      switch (e.kind) {
+        case Event::Kind::Call: alive = process_call(ctx, state, e.index); break;
+        case Event::Kind::Assign: process_assign(ctx, state, fn.assigns[e.index]); break;
+        case Event::Kind::Return: {
+          const ReturnEvent& ret = fn.returns[e.index];
+          process_return(ctx, state, ret);
+          bool failure = false;
+          if (fn.return_type == "int") {
+            ValueKey key = key_of(ret.value, fn);
+            if (ret.value.kind == ValueRef::Kind::IntConstant) failure = ret.value.int_value < 0;
+            else if (ret.value.kind == ValueRef::Kind::CallResult && fn.calls[ret.value.call_index].callee == "PTR_ERR")
+              failure = true;
+            else if (auto found = state.knowledge.find(key); !key.empty() && found != state.knowledge.end())
+              failure = !(found->second & kZero);
+          } else if (fn.return_type.find('*') != std::string::npos) {
+            failure = ret.value.kind == ValueRef::Kind::IntConstant ||
+                      (ret.value.kind == ValueRef::Kind::CallResult &&
+                       fn.calls[ret.value.call_index].callee == "ERR_PTR");
+          }
+          (failure ? result.failure_ends : result.success_ends).push_back(state);
+          result.all_ends.push_back(state);
+          returned = true;
+          break;
+        }
+        case Event::Kind::Access: break;
+      }
+      if (!alive || returned) break;
+    }
+    if (!alive || returned) continue;
+    if (block_id == fn.exit_block) {
+      result.success_ends.push_back(state);
+      result.all_ends.push_back(state);
+      continue;
+    }
+    std::vector<State> next = branch(ctx, state, block);
+    for (std::size_t i = 0; i < block.successors.size(); ++i) {
+      if (block.successors[i] < 0) continue;
+      if (next[i].infeasible) continue;
+      work.emplace_back(block.successors[i], std::move(next[i]));
+    }
+  }
+  return result;
+}
+
+}  // namespace kmodlint::lifetimes

@@ -1,0 +1,155 @@
+#include "engines/lifetimes/state.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace kmodlint::lifetimes {
+
+unsigned test_set(BranchCondition::Test test, bool holds) {
+  using T = BranchCondition::Test;
+  unsigned set = kAll;
+  switch (test) {
+    case T::NonZero: set = kNeg | kPos; break;
+    case T::Zero: set = kZero; break;
+    case T::Negative: set = kNeg; break;
+    case T::NonNegative: set = kZero | kPos; break;
+    case T::IsErr: set = kNeg; break;
+    case T::IsErrOrNull: set = kNeg | kZero; break;
+    case T::BelowPositive: return holds ? kAll : kPos;  // only x >= C > 0 says x is positive
+    case T::AtLeastPositive: return holds ? kPos : kAll;
+    case T::Unknown: return kAll;
+  }
+  return holds ? set : (kAll & ~set);
+}
+
+// The values an acquire can return, and which of them mean failure.
+unsigned domain_of(FailsOn fails) {
+  switch (fails) {
+    case FailsOn::NullPtr: return kZero | kPos;
+    case FailsOn::ErrPtr: return kNeg | kPos;
+    case FailsOn::Negative: return kNeg | kZero;
+    default: return kAll;
+  }
+}
+unsigned failure_of(FailsOn fails) {
+  switch (fails) {
+    case FailsOn::NullPtr: return kZero;
+    case FailsOn::ErrPtr: return kNeg;
+    case FailsOn::ErrPtrOrNull: return kNeg | kZero;
+    case FailsOn::Negative: return kNeg;
+    case FailsOn::NonZero: return kNeg | kPos;
+    case FailsOn::Zero: return kZero;
+    default: return 0;
+  }
+}
+
+unsigned sign_class(std::int64_t value) { return value < 0 ? kNeg : value == 0 ? kZero : kPos; }
+
+void kill_key(State& state, const ValueKey& key) {
+  if (key.empty() || key.has_element()) return;
+  auto stale = [&](const ValueKey& k) { return key.contains(k.bare(), "-.["); };
+  for (Resource& r : state.resources) {
+    for (auto& comp : r.comps) std::erase_if(comp, stale);
+    std::erase_if(r.status_keys, stale);
+  }
+  std::erase_if(state.knowledge, [&](const auto& entry) { return stale(entry.first); });
+  std::erase_if(state.same_value, [&](const auto& entry) { return stale(entry.first); });
+  for (auto& [target, names] : state.same_value) std::erase_if(names, stale);
+}
+
+// Forgets remembered condition outcomes whose spelling mentions `name` as a whole word.
+void kill_text_keys(State& state, const std::string& name) {
+  if (name.empty()) return;
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  std::erase_if(state.knowledge, [&](const auto& entry) {
+    if (entry.first.kind != ValueKey::Kind::Text) return false;
+    const std::string& k = entry.first.root;
+    for (std::size_t at = k.find(name); at != std::string::npos; at = k.find(name, at + 1)) {
+      bool before = at > 0 && word(k[at - 1]);
+      bool after = at + name.size() < k.size() && word(k[at + name.size()]);
+      if (!before && !after) return true;
+    }
+    return false;
+  });
+}
+
+// The resources held in the object `v` points into (&obj->member names obj), or that are it.
+std::vector<int> resources_in_object(const State& state, ValueRef v, const FunctionFacts& fn) {
+  if (v.address_of && !v.field.empty()) {
+    std::size_t cut = v.path.rfind(v.field);
+    if (cut != std::string::npos && cut >= 1) {
+      cut -= v.path[cut - 1] == '.' ? 1 : (cut >= 2 && v.path.compare(cut - 2, 2, "->") == 0 ? 2 : 0);
+      v.path.resize(cut);
+      v.address_of = false;
+      v.record.clear();
+      v.field.clear();
+    }
+  }
+  std::vector<int> out;
+  using K = ValueKey::Kind;
+  for (const ValueKey& object : keys_of(v, fn)) {
+    ValueKey o = object.bare();
+    if (o.kind == K::Constant || o.kind == K::Function || o.kind == K::Record) continue;
+    for (const Resource& r : state.resources) {
+      bool inside = false;
+      for (const auto& comp : r.comps)
+        for (const ValueKey& k : comp)
+          if (o.contains(k.bare(), "-.")) inside = true;
+      if (inside && r.live() && std::find(out.begin(), out.end(), r.site) == out.end()) out.push_back(r.site);
+    }
+  }
+  return out;
+}
+
+// For a helper's summary: each key that names a local replaced by a name of the same value that
+// its caller can see (dev = &drvdata->pdev->dev; pm_runtime_disable(dev) releases
+// &R:platform_device.dev). A field of the driver's struct first, then the first by spelling.
+std::vector<ValueKey> visible_names(const State& state, std::vector<ValueKey> keys) {
+  for (ValueKey& key : keys) {
+    if (key.empty() || outliving(key)) continue;
+    std::set<ValueKey> names{key};
+    state.add_same_values(names);
+    const ValueKey* best = nullptr;
+    std::string best_spelling;
+    for (const ValueKey& name : names) {
+      if (!outliving(name)) continue;
+      bool record = name.kind == ValueKey::Kind::Record, best_record = best && best->kind == ValueKey::Kind::Record;
+      std::string spelling = name.to_string();
+      if (!best || (record && !best_record) || (record == best_record && spelling < best_spelling)) {
+        best = &name;
+        best_spelling = std::move(spelling);
+      }
+    }
+    if (best) key = *best;
+  }
+  return keys;
+}
+
+// The class of `c ? a : b` on this path, when what the path knows of c's subject decides it.
+std::optional<unsigned> chosen_class(const State& state, const ChosenValue& chosen, const FunctionFacts& fn) {
+  const BranchCondition& c = chosen.condition;
+  ValueKey key = key_of(c.subject, fn);
+  auto found = state.knowledge.find(key);
+  if (key.empty() || found == state.knowledge.end()) {
+    if (sign_class(chosen.if_true) == sign_class(chosen.if_false)) return sign_class(chosen.if_true);
+    return std::nullopt;
+  }
+  bool is_err_test = c.test == BranchCondition::Test::IsErr || c.test == BranchCondition::Test::IsErrOrNull;
+  unsigned holds = test_set(c.test, !(is_err_test && c.negated));
+  unsigned fails = test_set(c.test, is_err_test && c.negated);
+  if ((found->second & ~holds) == 0) return sign_class(chosen.if_true);
+  if ((found->second & ~fails) == 0) return sign_class(chosen.if_false);
+  return std::nullopt;
+}
+
+// `target` is a field of a local that names an element of a global list (container_of on a
+// global's list member: a same-value name that is a global's path ending in "^").
+bool in_global_list_element(const State& state, const ValueRef& target) {
+  if (target.kind != ValueRef::Kind::Local || target.path.empty()) return false;
+  auto found = state.same_value.find(ValueKey::local(target.root));
+  if (found == state.same_value.end()) return false;
+  return std::any_of(found->second.begin(), found->second.end(),
+                     [](const ValueKey& k) { return k.plain(ValueKey::Kind::Global) && k.path.ends_with("^"); });
+}
+
+}  // namespace kmodlint::lifetimes

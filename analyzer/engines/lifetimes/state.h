@@ -1,0 +1,158 @@
+// What the lifetimes engine knows at one point of one path: the resources acquired (by acquire
+// site), what the path learned of tested values, releases that came too early, and the other
+// names of pointer values.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "engines/lifetimes/value_key.h"
+#include "report/finding.h"
+
+namespace kmodlint::lifetimes {
+
+// Value classes of a tested value: negative / error pointer, zero / NULL, positive / valid pointer.
+constexpr unsigned kNeg = 1, kZero = 2, kPos = 4, kAll = 7;
+
+unsigned test_set(BranchCondition::Test test, bool holds);
+// The values an acquire can return, and which of them mean failure.
+unsigned domain_of(FailsOn fails);
+unsigned failure_of(FailsOn fails);
+unsigned sign_class(std::int64_t value);
+
+// Acquire sites: one per acquiring call (or per resource a helper call brings in).
+struct Site {
+  const CleanupPair* pair = nullptr;
+  const AcquireApi* api = nullptr;
+  SourceLocation location;  // the acquiring call
+  std::string function;     // where it is
+  int ordinal = 0;
+};
+
+struct Resource {
+  int site = 0;
+  enum class Status { Maybe, Held, FailedHeld, Released };
+  Status status = Status::Maybe;
+  bool prior = false;  // earlier iterations of a loop hold it too
+  std::vector<std::set<ValueKey>> comps;  // aliases of each handle component
+  std::set<ValueKey> status_keys;         // values carrying the acquire's success/failure
+  int depends_on = -1;                       // site this one depends on (depends_on in the table)
+  FailsOn fails = FailsOn::Never;            // how the status values say failure (the API's, or a helper's)
+  bool definite_release = false;
+  ValueKey held_if_fails;  // the result of a helper call that leaves it held when it fails
+  SourceLocation released_at;
+  std::string released_by;
+
+  bool live() const { return status != Status::Released; }
+  auto tie() const {
+    return std::tie(site, status, prior, comps, status_keys, depends_on, definite_release, released_at, released_by);
+  }
+};
+
+struct PendingOrder {
+  int dependent = 0;  // site still live
+  int base = 0;       // site released too early
+  SourceLocation at;  // the early release
+  std::string by;
+  auto operator<=>(const PendingOrder&) const = default;
+};
+
+struct State {
+  std::vector<Resource> resources;  // sorted by site
+  std::map<ValueKey, unsigned> knowledge;
+  std::vector<PendingOrder> pending;
+  // Names of one pointer value, from assignments of one variable or field to another
+  // (priv->dev = &pdev->dev): keyed by the assigned location.
+  std::map<ValueKey, std::set<ValueKey>> same_value;
+  // A branch this path cannot take (what it knows contradicts the test): dropped by the walk.
+  bool infeasible = false;
+
+  // Adds to `comp` every other name of a value it names.
+  void add_same_values(std::set<ValueKey>& comp) const {
+    std::set<ValueKey> more;
+    for (const auto& [target, names] : same_value)
+      for (const ValueKey& k : comp)
+        if (names.count(k)) {
+          more.insert(names.begin(), names.end());
+          break;
+        }
+    comp.insert(more.begin(), more.end());
+  }
+
+  Resource* find(int site) {
+    for (Resource& r : resources)
+      if (r.site == site) return &r;
+    return nullptr;
+  }
+  const Resource* find(int site) const {
+    for (const Resource& r : resources)
+      if (r.site == site) return &r;
+    return nullptr;
+  }
+  void put(Resource r) {
+    for (Resource& existing : resources)
+      if (existing.site == r.site) {
+        existing = std::move(r);
+        return;
+      }
+    resources.push_back(std::move(r));
+    std::sort(resources.begin(), resources.end(), [](const Resource& a, const Resource& b) { return a.site < b.site; });
+  }
+  void erase(int site) {
+    std::erase_if(resources, [&](const Resource& r) { return r.site == site; });
+    std::erase_if(pending, [&](const PendingOrder& p) { return p.dependent == site; });
+  }
+  std::string serialize() const {
+    std::ostringstream out;
+    for (const Resource& r : resources) {
+      out << r.site << ':' << static_cast<int>(r.status) << r.prior << r.depends_on << r.definite_release << '[';
+      for (const auto& comp : r.comps) {
+        for (const ValueKey& k : comp) out << k.to_string() << ',';
+        out << '|';
+      }
+      for (const ValueKey& k : r.status_keys) out << k.to_string() << ',';
+      out << r.released_at.line << ']';
+    }
+    out << '{';
+    for (const auto& [k, v] : knowledge) out << k.to_string() << '=' << v << ',';
+    out << '}';
+    for (const PendingOrder& p : pending) out << p.dependent << '<' << p.base << '@' << p.at.line << ';';
+    for (const auto& [target, names] : same_value) out << target.to_string() << '=' << names.size() << ';';
+    return out.str();
+  }
+};
+
+// The handle is kept where it outlives the function: component 0 names such storage, or, when
+// component 0 cannot be named (device_create's dev_t as an expression), another component does.
+template <typename R>
+bool kept_outside(const R& r) {
+  if (r.comps.empty()) return false;
+  if (!r.comps[0].empty()) return std::any_of(r.comps[0].begin(), r.comps[0].end(), [](const ValueKey& k) { return outliving(k); });
+  for (const auto& comp : r.comps)
+    for (const ValueKey& k : comp)
+      if (outliving(k)) return true;
+  return false;
+}
+
+// Forgets everything the state knows about `key` and the storage inside it.
+void kill_key(State& state, const ValueKey& key);
+// Forgets remembered condition outcomes whose spelling mentions `name` as a whole word.
+void kill_text_keys(State& state, const std::string& name);
+// The resources held in the object `v` points into (&obj->member names obj), or that are it.
+std::vector<int> resources_in_object(const State& state, ValueRef v, const FunctionFacts& fn);
+// For a helper's summary: each key that names a local replaced by a name of the same value that
+// its caller can see.
+std::vector<ValueKey> visible_names(const State& state, std::vector<ValueKey> keys);
+// The class of `c ? a : b` on this path, when what the path knows of c's subject decides it.
+std::optional<unsigned> chosen_class(const State& state, const ChosenValue& chosen, const FunctionFacts& fn);
+// `target` is a field of a local that names an element of a global list.
+bool in_global_list_element(const State& state, const ValueRef& target);
+
+}  // namespace kmodlint::lifetimes
