@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz in build-fuzz/ (clang-19, ASan + UBSan) and runs each
 # one in turn for a bounded number of runs, then prints one line per target: target, runs,
-# crashes, seconds. Exit status 1 when a target crashed (the input is in build-fuzz/crashes/TARGET/).
+# crashes, seconds. Exit status 1 when a target crashed (the input is in build-fuzz/crashes/TARGET/)
+# or did not build (the others still run).
 #
 #   scripts/fuzz.sh                       every target, 10^6 runs each (at most 3600 s each)
 #   scripts/fuzz.sh --runs 20000 config   one target, 20,000 runs
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --time) max_time=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
@@ -40,9 +41,14 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
   CC=clang-19 CXX=clang++-19 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DKMODLINT_FUZZ=ON -DKMODLINT_TESTS=OFF "${launcher[@]}" >/dev/null
 fi
-cmake --build "$build" --target fuzzers -j "$jobs" 2>&1 | grep -v '^\[' || true
+# Each target on its own, so that one that does not build does not keep the others from running.
+unbuilt=()
 for target in "${targets[@]}"; do
-  test -x "$build/fuzz/fuzz_$target" || { echo "fuzz.sh: build-fuzz/fuzz/fuzz_$target was not built" >&2; exit 2; }
+  if ! cmake --build "$build" --target "fuzz_$target" -j "$jobs" >"$build/build-fuzz_$target.log" 2>&1; then
+    echo "fuzz.sh: fuzz_$target does not build (build-fuzz/build-fuzz_$target.log):" >&2
+    grep -m 5 -E 'error|undefined reference' "$build/build-fuzz_$target.log" | sed 's/^/    /' >&2 || true
+    unbuilt+=("$target")
+  fi
 done
 
 # The input files of the targets go to one private directory per run, removed at the end (a crash
@@ -56,6 +62,11 @@ mkdir -p "$build/logs"
 failed=0
 printf '%-12s %10s %8s %9s\n' target runs crashes seconds
 for target in "${targets[@]}"; do
+  if [[ " ${unbuilt[*]} " == *" $target "* ]]; then
+    printf '%-12s %10s %8s %9s\n' "$target" - 'not built' -
+    failed=1
+    continue
+  fi
   corpus="$build/corpus/$target"
   crashes="$build/crashes/$target"
   log="$build/logs/$target.log"
