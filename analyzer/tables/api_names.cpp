@@ -52,17 +52,19 @@ std::vector<std::string> names_of(const YAML::Node& root, const std::string& key
 }  // namespace
 
 ApiNameTable load_api_name_table(const std::string& path) {
-  YAML::Node root = load_yaml_file(path);
-  if (!root.IsMap() || yaml_string(root, "table", path) != "api-names")
-    yaml_fail(root, path, "expected an API names table (table: api-names)");
-  yaml_reject_unknown_keys(root, {"schema_version", "table", "borrows", "self_synchronised_types", "unregisters"},
-                           path);
-  if (yaml_int(root, "schema_version", path, 0) != 1) yaml_fail(root, path, "key 'schema_version': expected 1");
-  ApiNameTable table;
-  table.borrows = names_of(root, "borrows", path);
-  table.self_synchronised_types = names_of(root, "self_synchronised_types", path);
-  table.unregisters = names_of(root, "unregisters", path);
-  return table;
+  return with_yaml_errors(path, [&]() -> ApiNameTable {
+    YAML::Node root = load_yaml_file(path);
+    if (!root.IsMap() || yaml_string(root, "table", path) != "api-names")
+      yaml_fail(root, path, "expected an API names table (table: api-names)");
+    yaml_reject_unknown_keys(root, {"schema_version", "table", "borrows", "self_synchronised_types", "unregisters"},
+                             path);
+    if (yaml_int(root, "schema_version", path, 0) != 1) yaml_fail(root, path, "key 'schema_version': expected 1");
+    ApiNameTable table;
+    table.borrows = names_of(root, "borrows", path);
+    table.self_synchronised_types = names_of(root, "self_synchronised_types", path);
+    table.unregisters = names_of(root, "unregisters", path);
+    return table;
+  });
 }
 
 const ApiNameTable& default_api_name_table() {

@@ -48,7 +48,7 @@ void Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
                            std::set<int>& released_sites, bool via_helper, bool may_be_definite) {
   for (Resource& r : state.resources) {
     if (sites_[r.site].pair != pair || released_sites.count(r.site)) continue;
-    bool equal = false, differs = false, primary_equal = false;
+    bool differs = false, primary_equal = false;
     int first = -1;
     for (std::size_t j = 0; j < keys.size() && j < r.comps.size(); ++j) {
       if (!api->handle_args[j]) continue;
@@ -56,7 +56,6 @@ void Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
       // A call's result in the release (resource_size(res)) is another call than the acquire's.
       if (keys[j].empty() || r.comps[j].empty() || keys[j].plain(ValueKey::Kind::CallResult)) continue;
       if (r.comps[j].count(keys[j])) {
-        equal = true;
         if (static_cast<int>(j) == first) primary_equal = true;
       } else {
         differs = true;
