@@ -9,24 +9,15 @@
 #include "tables/driver_lifecycle.h"
 #include "tables/ownership.h"
 
+#include "temp_table.h"
+
 using namespace kmodlint;
 
 namespace {
 
-std::string write_temp(const std::string& text) {
-  std::string path = "/tmp/kmodlint-pairs-" + std::to_string(getpid()) + "-" + std::to_string(std::rand()) + ".yaml";
-  std::ofstream(path) << text;
-  return path;
-}
+std::string write_temp(const std::string& text) { return test_support::write_temp_yaml("pairs", text); }
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const std::exception& error) {
-    return error.what();
-  }
-  return "no error";
-}
+using test_support::error_of;
 
 const std::string kRoot = KMODLINT_TEST_SOURCE_DIR;
 

@@ -6,24 +6,15 @@
 #include "tables/licenses.h"
 #include "tables/yaml_table.h"
 
+#include "temp_table.h"
+
 using namespace kmodlint;
 
 namespace {
 
-std::string write_temp(const std::string& text) {
-  std::string path = "/tmp/kmodlint-yaml-" + std::to_string(getpid()) + "-" + std::to_string(std::rand()) + ".yaml";
-  std::ofstream(path) << text;
-  return path;
-}
+std::string write_temp(const std::string& text) { return test_support::write_temp_yaml("yaml", text); }
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const std::exception& error) {
-    return error.what();
-  }
-  return "no error";
-}
+using test_support::error_of;
 
 }  // namespace
 
