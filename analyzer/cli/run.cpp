@@ -188,14 +188,6 @@ std::string summary_line(const std::vector<Finding>& findings, std::size_t files
   return "kmodlint: " + what + " in " + plural(files, "file") + " of " + plural(modules, "module") + " (" + time + ")";
 }
 
-// The nearest enclosing git work tree of `path` (a directory), else `path` itself.
-std::string repository_root(const std::string& path) {
-  std::error_code error;
-  for (fs::path at = path; !at.empty() && at != at.parent_path(); at = at.parent_path())
-    if (fs::exists(at / ".git", error)) return at.string();
-  return path;
-}
-
 // Safe mode (--no-make) reads only inside the linted trees, the kernel directory, Clang's builtin
 // headers and kmodlint's own data (docs/security.md). The linted trees: each given path's git work
 // tree, or the path itself.
@@ -206,7 +198,7 @@ ReadPolicy safe_mode_policy(const std::vector<std::string>& paths) {
     fs::path absolute = fs::weakly_canonical(fs::absolute(path), error);
     if (error) absolute = fs::absolute(path);
     std::string dir = fs::is_directory(absolute, error) ? absolute.string() : absolute.parent_path().string();
-    linted.push_back(repository_root(dir));
+    linted.push_back(enclosing_repository(dir));
   }
   return ReadPolicy::confined(linted, {frontend::clang_resource_dir(), data_dir()});
 }

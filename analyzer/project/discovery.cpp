@@ -23,12 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool is_under(const std::string& path, const std::string& dir) {
-  if (dir.empty()) return false;
-  std::string prefix = dir.back() == '/' ? dir : dir + "/";
-  return path == dir || path.compare(0, prefix.size(), prefix) == 0;
-}
-
 std::string canonical(const std::string& path) {
   std::error_code error;
   fs::path result = fs::weakly_canonical(fs::absolute(path), error);
@@ -157,13 +151,6 @@ class Discoverer {
       dir = fs::path(dir).parent_path().string();
     }
     return false;
-  }
-
-  // The git work tree holding `dir` (a header's modules are looked for there), else `dir`.
-  static std::string enclosing_repository(const std::string& dir) {
-    for (fs::path at = dir; !at.empty() && at != at.parent_path(); at = at.parent_path())
-      if (fs::exists(at / ".git")) return at.string();
-    return dir;
   }
 
   // dkms.conf: BUILT_MODULE_LOCATION[i] is where module BUILT_MODULE_NAME[i] is built (default:
@@ -299,7 +286,7 @@ class Discoverer {
   std::vector<std::string> literal_flags_for(const std::string& object) {
     std::vector<std::string> flags;
     for (const KbuildFile& file : literal_files_) {
-      if (!is_under(object, fs::path(file.path).parent_path().string())) continue;
+      if (!path_is_under(object, fs::path(file.path).parent_path().string())) continue;
       flags.insert(flags.end(), file.ccflags.begin(), file.ccflags.end());
       auto specific = file.object_cflags.find(object);
       if (specific != file.object_cflags.end()) flags.insert(flags.end(), specific->second.begin(), specific->second.end());
@@ -388,6 +375,13 @@ class Discoverer {
 
 }  // namespace
 
+std::string enclosing_repository(const std::string& dir) {
+  std::error_code error;
+  for (fs::path at = dir; !at.empty() && at != at.parent_path(); at = at.parent_path())
+    if (fs::exists(at / ".git", error)) return at.string();
+  return dir;
+}
+
 CompileCommand make_compile_command(const std::vector<std::string>& gcc_words, const std::string& file,
                                     const std::string& directory, const KernelDir& kernel,
                                     const std::string& module_dir) {
@@ -401,7 +395,7 @@ CompileCommand make_compile_command(const std::vector<std::string>& gcc_words, c
     std::string path;
     if (word == "-include" || word == "-I" || word == "-isystem") path = command.arguments[i + 1];
     else if (word.rfind("-I", 0) == 0) path = word.substr(2);
-    if (path.empty() || path[0] != '/' || is_under(path, module_dir)) continue;
+    if (path.empty() || path[0] != '/' || path_is_under(path, module_dir)) continue;
     if (word == "-include") path = fs::path(path).parent_path().string();
     if (std::find(command.kernel_roots.begin(), command.kernel_roots.end(), path) == command.kernel_roots.end())
       command.kernel_roots.push_back(path);
