@@ -10,11 +10,14 @@
 #include "checks/invalid_export.h"
 #include "checks/irq_unsafe_lock.h"
 #include "checks/leak_on_init_error.h"
+#include "checks/lost_resource.h"
 #include "checks/mismatched_release.h"
 #include "checks/missing_module_exit.h"
 #include "checks/missing_module_license.h"
 #include "checks/namespace_not_imported.h"
 #include "checks/release_order.h"
+#include "checks/release_without_acquire.h"
+#include "checks/unchecked_acquire.h"
 #include "checks/undefined_symbol.h"
 #include "checks/unprotected_shared_global.h"
 #include "checks/unreleased_in_exit.h"
@@ -125,6 +128,16 @@ const std::vector<CheckInfo>& all_checks() {
        factory<MismatchedReleaseCheck>()},
       {"double-release", "cleanup-pairs", Severity::Warning,
        "the same resource is released twice on one path", true, factory<DoubleReleaseCheck>()},
+      {"lost-resource", "cleanup-pairs", Severity::Warning,
+       "a function returns while only its own local variables name a resource it acquired: nothing can release it",
+       true, factory<LostResourceCheck>()},
+      {"release-without-acquire", "cleanup-pairs", Severity::Warning,
+       "a release of what the path never acquired: the acquire failed, or a failed registration is released as a "
+       "successful one",
+       true, factory<ReleaseWithoutAcquireCheck>()},
+      {"unchecked-acquire", "cleanup-pairs", Severity::Warning,
+       "the result of an acquire that can fail is dereferenced, passed on or kept before any test of it", true,
+       factory<UncheckedAcquireCheck>()},
       {kSuppressionProblem, "meta", Severity::Warning,
        "a kmodlint-disable comment names an unknown check, is unmatched, or (with "
        "--report-unused-suppressions) silences nothing",

@@ -73,6 +73,11 @@ const Expr* ValueSummarizer::strip(const Expr* expr) {
       expr = cast->getSubExpr();
       continue;
     }
+    // `(d = pci_get_device(..., d)) != NULL`: the value of an assignment is what it assigned to.
+    if (const auto* assign = dyn_cast<BinaryOperator>(expr); assign && assign->getOpcode() == BO_Assign) {
+      expr = assign->getLHS();
+      continue;
+    }
     if (const auto* call = dyn_cast<CallExpr>(expr)) {
       if (call->getBuiltinCallee() == Builtin::BI__builtin_expect && call->getNumArgs() > 0) {
         expr = call->getArg(0);
@@ -177,6 +182,27 @@ ValueRef ValueSummarizer::summarize(const Expr* expr) const {
     value.record = record_name(member->getBase()->getType());
     value.field = member->getMemberDecl()->getName().str();
     return value;
+  }
+  // devs + i (or devs - i): the address of an element, like &devs[i].
+  if (const auto* arithmetic = dyn_cast<BinaryOperator>(inner);
+      arithmetic && (arithmetic->getOpcode() == BO_Add || arithmetic->getOpcode() == BO_Sub)) {
+    const Expr* pointer = arithmetic->getLHS();
+    const Expr* offset = arithmetic->getRHS();
+    if (!pointer->getType()->isPointerType() && !pointer->getType()->isArrayType()) std::swap(pointer, offset);
+    if ((pointer->getType()->isPointerType() || pointer->getType()->isArrayType()) &&
+        offset->getType()->isIntegralOrEnumerationType()) {
+      ValueRef base = summarize(pointer);
+      if ((base.kind == ValueRef::Kind::Local || base.kind == ValueRef::Kind::Param ||
+           base.kind == ValueRef::Kind::Global) &&
+          !base.address_of) {
+        base.path += "[]";
+        base.address_of = true;
+        base.record.clear();
+        base.field.clear();
+        base.text = value.text;
+        return base;
+      }
+    }
   }
   if (const auto* subscript = dyn_cast<ArraySubscriptExpr>(inner)) {
     ValueRef base = summarize(subscript->getBase());

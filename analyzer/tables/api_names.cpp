@@ -22,6 +22,10 @@ bool ApiNameTable::unregisters_by_name(const std::string& callee) const {
                      [&](const std::string& part) { return callee.find(part) != std::string::npos; });
 }
 
+bool ApiNameTable::tests_for_error(const std::string& callee) const {
+  return std::find(error_tests.begin(), error_tests.end(), callee) != error_tests.end();
+}
+
 namespace {
 
 // A section: {source, notes, names: [non-empty strings, each once]}.
@@ -56,13 +60,15 @@ ApiNameTable load_api_name_table(const std::string& path) {
     YAML::Node root = load_yaml_file(path);
     if (!root.IsMap() || yaml_string(root, "table", path) != "api-names")
       yaml_fail(root, path, "expected an API names table (table: api-names)");
-    yaml_reject_unknown_keys(root, {"schema_version", "table", "borrows", "self_synchronised_types", "unregisters"},
+    yaml_reject_unknown_keys(root, {"schema_version", "table", "borrows", "self_synchronised_types", "unregisters",
+                                    "error_tests"},
                              path);
     if (yaml_int(root, "schema_version", path, 0) != 1) yaml_fail(root, path, "key 'schema_version': expected 1");
     ApiNameTable table;
     table.borrows = names_of(root, "borrows", path);
     table.self_synchronised_types = names_of(root, "self_synchronised_types", path);
     table.unregisters = names_of(root, "unregisters", path);
+    if (root["error_tests"]) table.error_tests = names_of(root, "error_tests", path);  // optional
     return table;
   });
 }

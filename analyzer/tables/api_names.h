@@ -12,6 +12,7 @@ struct ApiNameTable {
   std::vector<std::string> borrows;                  // callee prefixes
   std::vector<std::string> self_synchronised_types;  // type prefixes, as Clang prints the type
   std::vector<std::string> unregisters;              // parts of a callee's name
+  std::vector<std::string> error_tests;              // exact callee names
 
   // The callee reads its pointer arguments without taking ownership of them.
   bool borrows_only(const std::string& callee) const;
@@ -19,6 +20,8 @@ struct ApiNameTable {
   bool self_synchronised(const std::string& type) const;
   // The callee undoes a registration (module init error paths, module exit).
   bool unregisters_by_name(const std::string& callee) const;
+  // The callee tests its argument for an error value (IS_ERR, PTR_ERR_OR_ZERO).
+  bool tests_for_error(const std::string& callee) const;
 };
 
 // Throws InputError "file:line: ..." on a malformed table.

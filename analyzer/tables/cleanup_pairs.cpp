@@ -96,7 +96,7 @@ AcquireApi parse_acquire(const YAML::Node& api, const std::string& path) {
   if (!api.IsMap()) yaml_fail(api, path, "an acquire entry must be a mapping");
   yaml_reject_unknown_keys(api, {"name", "kind", "callee", "alt_callees", "match", "handle", "fails", "unchecked_ok",
                                  "acquired_on_failure", "failure_release", "consumes", "depends_on", "managed_after",
-                                 "notes"},
+                                 "returns_arg", "notes"},
                            path);
   AcquireApi a;
   a.name = yaml_required_string(api, "name", path);
@@ -134,6 +134,9 @@ AcquireApi parse_acquire(const YAML::Node& api, const std::string& path) {
     if (ref.arg < 0) yaml_fail(d, path, "managed_after: needs a non-negative 'arg'");
     a.managed_after.push_back(ref);
   }
+  a.returns_arg = yaml_int(api, "returns_arg", path, -1);
+  if (api["returns_arg"] && (a.returns_arg < 0 || a.handle.empty() || a.handle[0].from != HandleComponent::From::Return))
+    yaml_fail(api["returns_arg"], path, "key 'returns_arg': needs a non-negative index and a handle from 'return'");
   return a;
 }
 
@@ -180,7 +183,7 @@ ReleaseApi parse_release(const YAML::Node& api, const std::string& path, std::si
 
 CleanupPair parse_pair(const YAML::Node& p, const std::string& path) {
   if (!p.IsMap()) yaml_fail(p, path, "a pair must be a mapping");
-  yaml_reject_unknown_keys(p, {"id", "family", "summary", "managed", "module_owned_container", "setup", "acquire",
+  yaml_reject_unknown_keys(p, {"id", "family", "summary", "managed", "counted", "module_owned_container", "setup", "acquire",
                                "release", "wrong_release", "source", "notes"},
                            path);
   static const std::regex id_shape("[a-z0-9][a-z0-9-]*");
@@ -196,6 +199,7 @@ CleanupPair parse_pair(const YAML::Node& p, const std::string& path) {
   if (!families.count(pair.family)) yaml_fail(p["family"], path, "key 'family': unknown family '" + pair.family + "'");
   pair.summary = yaml_string(p, "summary", path);
   pair.managed = yaml_bool(p, "managed", path, false);
+  pair.counted = yaml_bool(p, "counted", path, false);
   pair.module_owned_container = yaml_int(p, "module_owned_container", path, -1);
   for (const YAML::Node& s : sequence(p, "setup", path, false)) {
     yaml_reject_unknown_keys(s, {"name", "kind", "callee", "alt_callees", "match", "handle", "notes"}, path);

@@ -44,6 +44,9 @@ struct AcquireApi {
   // Argument `arg` is the handle of a live resource of `pair` (pcim_enable_device): devres then
   // releases what this call acquires.
   std::vector<ArgRef> managed_after;
+  // The returned handle is this argument (get_device(dev) returns dev): a release of the argument
+  // releases it even when the result is not kept. -1: none.
+  int returns_arg = -1;
 };
 
 struct ReleaseApi {
@@ -81,6 +84,8 @@ struct CleanupPair {
   std::string family;
   std::string summary;
   bool managed = false;
+  // A reference count: every acquire needs its own release, and one release undoes one acquire.
+  bool counted = false;
   // Handle component naming what the resource is registered in (a notifier chain head): when
   // that is a variable of the module itself, the registration dies with the module.
   int module_owned_container = -1;

@@ -43,11 +43,40 @@ void Engine::release(Ctx& ctx, State& state, Resource& r, const std::string& by,
 }
 
 // Applies a release API with the given per-component argument keys to the matching resources.
-void Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
+// The release's primary handle argument is a name of the resource's component 0 (or of the first
+// component the release takes).
+static bool primary_matches(const Resource& r, const ReleaseApi& api, const std::vector<ValueKey>& keys) {
+  for (std::size_t j = 0; j < keys.size() && j < r.comps.size(); ++j) {
+    if (!api.handle_args[j]) continue;
+    return !keys[j].empty() && !keys[j].plain(ValueKey::Kind::CallResult) && r.comps[j].count(keys[j]);
+  }
+  return false;
+}
+
+bool Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
                            const std::vector<ValueKey>& keys, const SourceLocation& at, const std::string& by,
                            std::set<int>& released_sites, bool via_helper, bool may_be_definite) {
+  bool matched = false;
+  // A live resource this release names: the ones it already released are not released again
+  // (get, put, get, put is balanced).
+  Resource* live_match = nullptr;
+  for (Resource& r : state.resources)
+    if (sites_[r.site].pair == pair && !released_sites.count(r.site) && r.live() && primary_matches(r, *api, keys))
+      live_match = &r;  // the latest acquire
+  // A reference count: one release undoes one acquire.
+  if (pair->counted && live_match) {
+    released_sites.insert(live_match->site);
+    std::size_t first = 0;
+    while (first < keys.size() && !api->handle_args[first]) ++first;
+    release(ctx, state, *live_match, by, at,
+            may_be_definite && first < keys.size() && !keys[first].has_element() &&
+                keys[first].kind != ValueKey::Kind::Record,
+            api->idempotent, api->recursive);
+    return true;
+  }
   for (Resource& r : state.resources) {
     if (sites_[r.site].pair != pair || released_sites.count(r.site)) continue;
+    if (live_match && !r.live()) continue;
     bool differs = false, primary_equal = false;
     int first = -1;
     for (std::size_t j = 0; j < keys.size() && j < r.comps.size(); ++j) {
@@ -77,9 +106,21 @@ void Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
           {Mismatch::How::DifferentArguments, acquire_site(r.site), ctx.fn->function->name, at, by, {}});
       released_sites.insert(r.site);
       state.erase(r.site);
-      return;
+      return true;
     }
     if (differs) continue;
+    matched = true;
+    // A failed registration that still holds a reference (device_register): only its
+    // failure_release undoes it.
+    if (r.status == Resource::Status::FailedHeld && ctx.phase == Phase::Standalone && !via_helper) {
+      const AcquireApi* acquired_by = sites_[r.site].api;
+      if (std::find(acquired_by->failure_release.begin(), acquired_by->failure_release.end(), api->name) ==
+              acquired_by->failure_release.end() &&
+          reported_.insert({at, r.site, 3}).second)
+        events.releases_without_acquire.push_back({ReleaseWithoutAcquire::How::FailedRegistration,
+                                                   acquire_site(r.site), ctx.fn->function->name, at, by, {},
+                                                   acquired_by->failure_release.front()});
+    }
     // Equal, or nothing comparable (a release of the same API on an unknown value: a loop over an
     // array, an expression): it may release this resource, stop worrying about it.
     released_sites.insert(r.site);
@@ -108,12 +149,19 @@ void Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
           r.comps[0].count(keys[0]))
         release(ctx, state, r, by, at, false, true, false);
   }
+  return matched;
 }
 
 bool Engine::process_call(Ctx& ctx, State& state, int call_index) {
   const FunctionFacts& fn = *ctx.fn->function;
   const CallEvent& call = fn.calls[call_index];
   if (call.noreturn) return false;
+  if (ctx.phase == Phase::Standalone) {
+    std::vector<std::vector<ValueKey>> used;
+    for (const ValueRef& arg : call.args) used.push_back(keys_of(arg, fn));
+    find_unchecked_uses(ctx, state, used, call.location, call.callee, call_index);
+    mark_handed_over(ctx, state, call_index);
+  }
   if (call.callee.empty()) return true;
   const std::string& callee = call.callee;
   // A value known only at run time is not a compile-time constant: bitop()'s const_ variant and
@@ -161,8 +209,22 @@ bool Engine::apply_releases(Ctx& ctx, State& state, int call_index, std::set<int
       if (j == 0) c.member = match.api->member;
       keys.push_back(component_key(c, call, call_index, fn));
     }
-    ctx.result->releases.push_back({match.pair, match.api, visible_names(state, keys)});
-    apply_release(ctx, state, match.pair, match.api, keys, call.location, match.api->name, released_sites, false);
+    // cdev_del(&dev->cdev) with dev = devs + i releases what &devs[i].cdev named.
+    for (std::size_t j = 0; j < keys.size(); ++j) {
+      std::vector<ValueKey> alternatives{keys[j]};
+      add_element_names(state, alternatives);
+      if (alternatives.size() < 2) continue;
+      auto named = [&](const ValueKey& k) {
+        return std::any_of(state.resources.begin(), state.resources.end(), [&](const Resource& r) {
+          return sites_[r.site].pair == match.pair && j < r.comps.size() && r.comps[j].count(k);
+        });
+      };
+      if (!named(keys[j]) && named(alternatives[1])) keys[j] = alternatives[1];
+    }
+    ctx.result->add_release({match.pair, match.api, visible_names(state, keys)});
+    if (!apply_release(ctx, state, match.pair, match.api, keys, call.location, match.api->name, released_sites, false) &&
+        ctx.phase == Phase::Standalone)
+      release_of_failed(ctx, state, match.pair, match.api, keys, call.location, match.api->name);
   }
   return known;
 }
@@ -228,6 +290,15 @@ bool Engine::apply_acquires(Ctx& ctx, State& state, int call_index) {
     known = true;
     if (!arguments_match(*match.api, call, fn)) continue;
     if (!acquired_pairs.insert(match.pair).second) continue;
+    // The call drops the reference its `from` argument held (pci_get_device, of_find_node_by_name).
+    for (const AcquireApi::Consume& consume : match.api->consumes) {
+      if (consume.arg >= static_cast<int>(call.args.size())) continue;
+      ValueKey key = key_of(call.args[consume.arg], fn);
+      if (key.empty() || key.plain(ValueKey::Kind::Constant)) continue;
+      for (Resource& held : state.resources)
+        if (sites_[held.site].pair == match.pair && held.live() && !held.comps.empty() && held.comps[0].count(key))
+          release(ctx, state, held, callee, call.location, false, true, false);
+    }
     if (match.pair->managed) {
       // A handle given to devres (devm_add_action(dev, undo, handle)) is devres's to release now.
       std::vector<int> moved;
@@ -243,6 +314,7 @@ bool Engine::apply_acquires(Ctx& ctx, State& state, int call_index) {
     r.site = site_for(match.pair, match.api, call.location, fn.name);
     for (const HandleComponent& c : match.api->handle) {
       std::vector<ValueKey> keys = component_keys(c, call, call_index, fn);
+      add_element_names(state, keys);
       r.comps.emplace_back(keys.begin(), keys.end());
       state.add_same_values(r.comps.back());
     }
@@ -253,6 +325,11 @@ bool Engine::apply_acquires(Ctx& ctx, State& state, int call_index) {
     r.status_keys.insert(status);
     if (match.api->handle[0].from == HandleComponent::From::Return)
       for (const ValueKey& k : r.comps[0]) r.status_keys.insert(k);
+    // get_device(dev) returns dev: put_device(dev) releases it even when the result is dropped.
+    if (match.api->returns_arg >= 0 && match.api->returns_arg < static_cast<int>(call.args.size()))
+      for (const ValueKey& k : keys_of(call.args[match.api->returns_arg], fn))
+        if (!k.plain(ValueKey::Kind::Constant)) r.comps[0].insert(k);
+    std::erase_if(state.failed, [&](const FailedAcquire& f) { return f.site == r.site; });
     r.fails = match.api->fails;
     bool checked = match.api->fails != FailsOn::Never && !match.api->unchecked_ok;
     r.status = checked ? Resource::Status::Maybe : Resource::Status::Held;
@@ -293,7 +370,7 @@ bool Engine::apply_helper(Ctx& ctx, State& state, int call_index) {
   for (const Summary::Release& rel : s.releases) {
     std::vector<ValueKey> keys;
     for (const ValueKey& k : rel.arg_keys) keys.push_back(k.empty() ? ValueKey{} : translate(k));
-    ctx.result->releases.push_back({rel.pair, rel.api, keys});
+    ctx.result->add_release({rel.pair, rel.api, keys});
     apply_release(ctx, state, rel.pair, rel.api, keys, call.location, callee, helper_released, true);
   }
   ValueKey status = ValueKey::call_result(call_index);
@@ -466,7 +543,7 @@ void Engine::run_callback(Ctx& ctx, State& state, const CallEvent& call, const C
     for (const Summary::Release& rel : s.releases) {
       std::vector<ValueKey> keys;
       for (const ValueKey& k : rel.arg_keys) keys.push_back(k.empty() ? ValueKey{} : in_caller_terms(k, bound, fn));
-      ctx.result->releases.push_back({rel.pair, rel.api, keys});
+      ctx.result->add_release({rel.pair, rel.api, keys});
       apply_release(ctx, state, rel.pair, rel.api, keys, call.location, name, released, true, false);
     }
   }

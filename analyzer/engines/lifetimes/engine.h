@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -45,14 +46,24 @@ struct Summary {
   FailsOn fails = FailsOn::Never;
 };
 
-enum class Phase { Acquire, Teardown, Helper };
+// Acquire: init/probe; Teardown: exit/remove from what init/probe kept; Helper: a helper walked
+// for its summary; Standalone: any function on its own, for what it loses, releases without
+// having acquired, or uses unchecked (lost.cpp).
+enum class Phase { Acquire, Teardown, Helper, Standalone };
 
 struct WalkResult {
   std::vector<State> success_ends;
   std::vector<State> failure_ends;
   std::vector<State> all_ends;
-  std::vector<Summary::Release> releases;  // every release seen (for summaries)
+  std::vector<Summary::Release> releases;  // every release seen (for summaries), each once
   bool complete = true;
+
+  void add_release(Summary::Release release) {
+    if (release_seen.insert({release.pair, release.api, release.arg_keys}).second) releases.push_back(std::move(release));
+  }
+
+ private:
+  std::set<std::tuple<const CleanupPair*, const ReleaseApi*, std::vector<ValueKey>>> release_seen;
 };
 
 // An acquire function and the function that undoes it: module init and exit, or the probe and
@@ -83,6 +94,8 @@ class Engine {
   // NeverReleased events for the resources of `unmanaged` that no end of the release walk released.
   void find_never_released(const PhasePair& p, const State& start, const std::vector<int>& unmanaged,
                            const WalkResult& released);
+  // lost.cpp: every function of the module walked on its own, after the phases.
+  void walk_every_function();
 
   const Site& site(int id) const { return sites_[id]; }
   AcquireSite acquire_site(int id) const {
@@ -127,13 +140,27 @@ class Engine {
   void let_go(Ctx& ctx, State& state, const std::vector<int>& sites, const CallEvent& call);
   void release(Ctx& ctx, State& state, Resource& r, const std::string& by, const SourceLocation& at, bool definite,
                bool idempotent, bool recursive);
-  void apply_release(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
+  // True when some resource of `pair` matched (released now, or earlier on the path).
+  bool apply_release(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
                      const std::vector<ValueKey>& keys, const SourceLocation& at, const std::string& by,
                      std::set<int>& released_sites, bool via_helper, bool may_be_definite = true);
 
+  // lost.cpp
+  bool lost_candidate(const Resource& r) const;
+  void find_lost(Ctx& ctx, const State& state, const ReturnEvent& ret, bool failure);
+  void mark_handed_over(Ctx& ctx, State& state, int call_index);
+  // `used`: every name of each value used (the call's arguments, an assignment's two sides).
+  void find_unchecked_uses(Ctx& ctx, State& state, const std::vector<std::vector<ValueKey>>& used,
+                           const SourceLocation& at,
+                           const std::string& callee, int call_index);
+  void find_unchecked_at_return(Ctx& ctx, const State& state, bool failure);
+  bool release_of_failed(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
+                         const std::vector<ValueKey>& keys, const SourceLocation& at, const std::string& by);
+
   // path_walk.cpp
+  bool failure_return(const Ctx& ctx, const State& state, const ReturnEvent& ret) const;
   void process_assign(Ctx& ctx, State& state, const AssignEvent& assign);
-  void process_return(Ctx& ctx, State& state, const ReturnEvent& ret);
+  void process_return(Ctx& ctx, State& state, const ReturnEvent& ret, bool failure);
   std::vector<State> branch(Ctx& ctx, const State& state, const BasicBlock& block);
   bool release_between(const Ctx& ctx, int site, int return_block, bool of_array_element) const;
 
@@ -144,6 +171,11 @@ class Engine {
   std::vector<Site> sites_;
   std::map<const FunctionFacts*, Summary> summaries_;
   std::set<const FunctionFacts*> in_progress_;
+  // While the phases run, error returns are leak-on-init-error's to judge; functions walked then
+  // (init/probe, their helpers) are on the init path.
+  bool judging_init_paths_ = true;
+  std::set<const FunctionFacts*> init_path_functions_;
+  std::set<std::tuple<SourceLocation, int, int>> reported_;  // (where, site, event kind): once each
 };
 
 }  // namespace kmodlint::lifetimes

@@ -91,6 +91,41 @@ struct EmptyExit {
   std::vector<AcquireSite> kept;
 };
 
+// A resource that only the function's own local variables name when it returns: neither
+// released, stored where it outlives the function, returned, nor handed to code that may keep
+// it. Nothing can release it any more.
+struct LostResource {
+  AcquireSite resource;
+  std::string function;
+  SourceLocation return_location;
+  bool failure_return = false;  // an error return (of a function not on the init/probe path)
+  std::string handle;           // the local that named it last ("buf")
+};
+
+// A release of a handle whose acquire failed on this path (an unwind label that releases what the
+// failing step never got), or of a failed registration with the release of a successful one.
+struct ReleaseWithoutAcquire {
+  enum class How {
+    AcquireFailed,      // the path tested the acquire's result and it had failed
+    FailedRegistration  // acquired_on_failure: the failure path owes failure_release, not this
+  };
+  How how = How::AcquireFailed;
+  AcquireSite resource;
+  std::string function;
+  SourceLocation at;
+  std::string by;
+  SourceLocation failure_learnt_at;  // AcquireFailed: the test that took the failure branch
+  std::string expected;              // FailedRegistration: the right release (failure_release[0])
+};
+
+// The result of an acquire that can fail is used before any test of it on the path.
+struct UncheckedAcquire {
+  AcquireSite resource;
+  std::string function;
+  SourceLocation used_at;
+  std::string use;  // "dereferenced before any test", "kept in wq untested when f() returns success"
+};
+
 // Everything the engine found in one module, each list in the order the walk met it (with
 // repeats when several paths meet the same thing).
 struct LifetimeEvents {
@@ -100,6 +135,9 @@ struct LifetimeEvents {
   std::vector<Mismatch> mismatches;
   std::vector<DoubleRelease> double_releases;
   std::vector<EmptyExit> empty_exits;
+  std::vector<LostResource> lost;
+  std::vector<ReleaseWithoutAcquire> releases_without_acquire;
+  std::vector<UncheckedAcquire> unchecked;
 };
 
 struct LifetimeTables {

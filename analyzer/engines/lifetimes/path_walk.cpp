@@ -10,11 +10,15 @@ namespace kmodlint::lifetimes {
 
 void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
   const FunctionFacts& fn = *ctx.fn->function;
+  if (ctx.phase == Phase::Standalone)
+    find_unchecked_uses(ctx, state, {keys_of(assign.target, fn), keys_of(assign.value, fn)}, assign.location, "", -1);
   kill_text_keys(state, assign.target.field.empty() ? assign.target.root : assign.target.field);
   if (!assign.target.field.empty()) kill_text_keys(state, assign.target.root);
   std::vector<ValueKey> targets = keys_of(assign.target, fn);
   std::vector<ValueKey> values = keys_of(assign.value, fn);
   if (targets.empty()) return;
+  add_element_names(state, targets);
+  add_element_names(state, values);
   ValueKey value = values.empty() ? ValueKey{} : values[0];
   // Which resources the value names, before the target stops naming anything.
   std::vector<std::pair<int, std::vector<bool>>> copies;
@@ -68,6 +72,12 @@ void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
     std::set<ValueKey>& names = state.same_value[target_bare];
     for (const ValueKey& t : targets) names.insert(t.bare());
     names.insert(values.begin(), values.end());
+    // dev = &devs[i] (or devs + i): dev points at an element of devs.
+    if (assign.value.address_of && assign.value.path.ends_with("[]") && assign.target.path.empty()) {
+      ValueKey element = assign.value.kind == K::Global ? ValueKey::global(assign.value.root, assign.value.path)
+                                                        : ValueKey::local(assign.value.root, assign.value.path);
+      if (assign.value.kind != K::Param) names.insert(element.with(ValueKey::Op::AddressOf));
+    }
   }
 }
 
@@ -106,28 +116,55 @@ bool Engine::release_between(const Ctx& ctx, int site_id, int return_block, bool
   return false;
 }
 
-void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret) {
+// A return of an int function fails with a negative constant, PTR_ERR() or a value this path
+// knows is negative; one of a pointer function with a constant (NULL) or ERR_PTR().
+bool Engine::failure_return(const Ctx& ctx, const State& state, const ReturnEvent& ret) const {
+  const FunctionFacts& fn = *ctx.fn->function;
+  if (fn.return_type == "int") {
+    ValueKey key = key_of(ret.value, fn);
+    if (ret.value.kind == ValueRef::Kind::IntConstant) return ret.value.int_value < 0;  // `return 1;`: a yes/no helper's success
+    if (ret.value.kind == ValueRef::Kind::CallResult && fn.calls[ret.value.call_index].callee == "PTR_ERR") return true;
+    if (auto found = state.knowledge.find(key); !key.empty() && found != state.knowledge.end())
+      return !(found->second & kZero);
+    return false;
+  }
+  if (fn.return_type.find('*') != std::string::npos)
+    return ret.value.kind == ValueRef::Kind::IntConstant ||
+           (ret.value.kind == ValueRef::Kind::CallResult && fn.calls[ret.value.call_index].callee == "ERR_PTR");
+  return false;
+}
+
+// The returned value names the resource's handle, or an address inside the object it names.
+static bool returns_handle(const Resource& r, const ReturnEvent& ret, const std::vector<ValueKey>& keys) {
+  if (r.comps.empty()) return false;
+  if (names_any(r.comps[0], keys)) return true;
+  if (ret.value.kind != ValueRef::Kind::Local || !ret.value.address_of) return false;
+  return std::any_of(r.comps[0].begin(), r.comps[0].end(), [&](const ValueKey& k) {
+    return k.plain(ValueKey::Kind::Local) && k.path.empty() && k.root == ret.value.root;
+  });
+}
+
+void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret, bool failure) {
   const FunctionFacts& fn = *ctx.fn->function;
   std::vector<ValueKey> keys = keys_of(ret.value, fn);
   ValueKey key = keys.empty() ? ValueKey{} : keys[0];
-  // A returned handle leaves with the caller.
+  // A returned handle leaves with the caller (in a function walked on its own, whatever the
+  // return type: ida_alloc()'s id is an int).
   if (!key.empty() && ret.value.kind != ValueRef::Kind::IntConstant) {
+    bool any_type = ctx.phase == Phase::Standalone;
     std::vector<int> gone;
     for (const Resource& r : state.resources)
-      if (r.live() && !r.comps.empty() && names_any(r.comps[0], keys) && fn.return_type.find('*') != std::string::npos)
+      if (r.live() && (any_type || fn.return_type.find('*') != std::string::npos) && returns_handle(r, ret, keys))
         gone.push_back(r.site);
     for (int s : gone) state.erase(s);
   }
-  if (fn.return_type != "int") return;
-  bool failure = false;
-  if (ret.value.kind == ValueRef::Kind::IntConstant) {
-    failure = ret.value.int_value < 0;  // `return 1;` is a yes/no helper's success
-  } else if (ret.value.kind == ValueRef::Kind::CallResult &&
-             fn.calls[ret.value.call_index].callee == "PTR_ERR") {
-    failure = true;
-  } else if (auto found = state.knowledge.find(key); !key.empty() && found != state.knowledge.end()) {
-    failure = !(found->second & kZero);
+  if (ctx.phase == Phase::Standalone) {
+    find_unchecked_at_return(ctx, state, failure);
+    find_lost(ctx, state, ret, failure);
+    return;
   }
+  if (ctx.phase == Phase::Helper && !judging_init_paths_) return;
+  if (fn.return_type != "int") return;
   if (ctx.phase == Phase::Teardown) return;
   if (!failure) {
     // `return helper();` passes on the helper's failure, and what it left held then.
@@ -201,6 +238,7 @@ std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock
           dropped.push_back(r.site);
       }
     for (Resource& r : s.resources) {
+      if (r.live() && (r.status_keys.count(key) || (!r.comps.empty() && r.comps[0].count(key)))) r.tested = true;
       if (!r.live() || !r.status_keys.count(key)) continue;
       const Site& site = sites_[r.site];
       FailsOn fails = r.fails;
@@ -215,6 +253,12 @@ std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock
           std::erase_if(r.status_keys, [](const ValueKey&) { return true; });
         } else {
           dropped.push_back(r.site);
+          // Remembered for release-without-acquire: a release of this handle later on the path.
+          if (!r.comps.empty() && !r.comps[0].empty()) {
+            std::erase_if(s.failed, [&](const FailedAcquire& f) { return f.site == r.site; });
+            s.failed.push_back({r.site, r.comps[0], c.location});
+            std::sort(s.failed.begin(), s.failed.end());
+          }
         }
       } else if ((domain & fail) == 0 && r.status == Resource::Status::Maybe) {
         r.status = Resource::Status::Held;
@@ -233,6 +277,7 @@ WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initia
     return result;
   }
   Ctx ctx{&ref, phase, depth, &result, std::vector<int>(fn.calls.size(), -1), {}};
+  if (judging_init_paths_ && (phase == Phase::Acquire || phase == Phase::Helper)) init_path_functions_.insert(&fn);
   for (const BasicBlock& block : fn.blocks)
     for (const Event& e : block.events)
       if (e.kind == Event::Kind::Call) ctx.call_block[e.index] = block.id;
@@ -259,20 +304,8 @@ WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initia
         case Event::Kind::Assign: process_assign(ctx, state, fn.assigns[e.index]); break;
         case Event::Kind::Return: {
           const ReturnEvent& ret = fn.returns[e.index];
-          process_return(ctx, state, ret);
-          bool failure = false;
-          if (fn.return_type == "int") {
-            ValueKey key = key_of(ret.value, fn);
-            if (ret.value.kind == ValueRef::Kind::IntConstant) failure = ret.value.int_value < 0;
-            else if (ret.value.kind == ValueRef::Kind::CallResult && fn.calls[ret.value.call_index].callee == "PTR_ERR")
-              failure = true;
-            else if (auto found = state.knowledge.find(key); !key.empty() && found != state.knowledge.end())
-              failure = !(found->second & kZero);
-          } else if (fn.return_type.find('*') != std::string::npos) {
-            failure = ret.value.kind == ValueRef::Kind::IntConstant ||
-                      (ret.value.kind == ValueRef::Kind::CallResult &&
-                       fn.calls[ret.value.call_index].callee == "ERR_PTR");
-          }
+          bool failure = failure_return(ctx, state, ret);
+          process_return(ctx, state, ret, failure);
           (failure ? result.failure_ends : result.success_ends).push_back(state);
           result.all_ends.push_back(state);
           returned = true;
@@ -284,6 +317,8 @@ WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initia
     }
     if (!alive || returned) continue;
     if (block_id == fn.exit_block) {
+      // Falling off the end of a void function: a return too.
+      if (phase == Phase::Standalone && fn.return_type == "void") find_lost(ctx, state, ReturnEvent{{}, fn.end_location}, false);
       result.success_ends.push_back(state);
       result.all_ends.push_back(state);
       continue;

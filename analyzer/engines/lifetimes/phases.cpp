@@ -73,7 +73,10 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
     Summary::Release copy = rel;
     for (ValueKey& k : copy.arg_keys)
       if (!outliving(k) && !k.plain(ValueKey::Kind::Constant)) k = {};
-    s.releases.push_back(copy);
+    if (std::find_if(s.releases.begin(), s.releases.end(), [&](const Summary::Release& other) {
+          return other.pair == copy.pair && other.api == copy.api && other.arg_keys == copy.arg_keys;
+        }) == s.releases.end())
+      s.releases.push_back(copy);
   }
   for (const AssignEvent& assign : f.assigns) {
     if (assign.value.kind != ValueRef::Kind::Param || !assign.value.path.empty() || assign.value.address_of) continue;
@@ -233,6 +236,7 @@ LifetimeEvents analyze_lifetimes(const ModuleModel& module, const LifetimeTables
     engine.find_never_released(p, start, unmanaged, released);
   }
   engine.emit_leaks();
+  engine.walk_every_function();
   return std::move(engine.events);
 }
 

@@ -45,6 +45,47 @@ unsigned failure_of(FailsOn fails) {
 
 unsigned sign_class(std::int64_t value) { return value < 0 ? kNeg : value == 0 ? kZero : kPos; }
 
+ValueKey element_pointed_to(const State& state, const ValueKey& pointer) {
+  if (pointer.kind != ValueKey::Kind::Local && pointer.kind != ValueKey::Kind::Param) return {};
+  ValueKey plain = pointer;
+  plain.ops.clear();
+  plain.path.clear();
+  auto found = state.same_value.find(plain);
+  if (found == state.same_value.end()) return {};
+  for (const ValueKey& name : found->second)
+    if (name.ops == std::vector<ValueKey::Op>{ValueKey::Op::AddressOf} && name.path.ends_with("[]")) return name;
+  return {};
+}
+
+namespace {
+
+// dev->f (or &dev->f) with dev = &devs[i]: devs[].f (or &devs[].f).
+ValueKey through_element(const State& state, const ValueKey& key) {
+  if (!key.path.starts_with("->")) return {};
+  ValueKey element = element_pointed_to(state, key);
+  if (element.empty()) return {};
+  ValueKey out = element.bare();
+  out.path += "." + key.path.substr(2);
+  out.ops = key.ops;
+  return out;
+}
+
+}  // namespace
+
+void add_element_names(const State& state, std::vector<ValueKey>& keys) {
+  std::vector<ValueKey> more;
+  for (const ValueKey& k : keys)
+    if (ValueKey e = through_element(state, k); !e.empty() && std::find(keys.begin(), keys.end(), e) == keys.end())
+      more.push_back(e);
+  keys.insert(keys.end(), more.begin(), more.end());
+}
+
+void add_element_names(const State& state, std::set<ValueKey>& keys) {
+  std::vector<ValueKey> list(keys.begin(), keys.end());
+  add_element_names(state, list);
+  keys.insert(list.begin(), list.end());
+}
+
 void kill_key(State& state, const ValueKey& key) {
   if (key.empty() || key.has_element()) return;
   auto stale = [&](const ValueKey& k) { return key.contains(k.bare(), "-.["); };
@@ -55,6 +96,8 @@ void kill_key(State& state, const ValueKey& key) {
   std::erase_if(state.knowledge, [&](const auto& entry) { return stale(entry.first); });
   std::erase_if(state.same_value, [&](const auto& entry) { return stale(entry.first); });
   for (auto& [target, names] : state.same_value) std::erase_if(names, stale);
+  for (FailedAcquire& f : state.failed) std::erase_if(f.handle, stale);
+  std::erase_if(state.failed, [](const FailedAcquire& f) { return f.handle.empty(); });
 }
 
 // Forgets remembered condition outcomes whose spelling mentions `name` as a whole word.

@@ -49,11 +49,26 @@ struct Resource {
   ValueKey held_if_fails;  // the result of a helper call that leaves it held when it fails
   SourceLocation released_at;
   std::string released_by;
+  // Handed to code that may keep it (an unknown or indirect callee, a registration, a queue): no
+  // longer lost when the function's own names of it go away.
+  bool handed_over = false;
+  // Its failure was tested (a branch, IS_ERR(), PTR_ERR_OR_ZERO()) or cannot matter any more.
+  bool tested = false;
 
   bool live() const { return status != Status::Released; }
   auto tie() const {
-    return std::tie(site, status, prior, comps, status_keys, depends_on, definite_release, released_at, released_by);
+    return std::tie(site, status, prior, comps, status_keys, depends_on, definite_release, released_at, released_by,
+                    handed_over, tested);
   }
+};
+
+// An acquire that this path knows failed: a release of its handle later on the path releases
+// something it never got.
+struct FailedAcquire {
+  int site = 0;
+  std::set<ValueKey> handle;  // names of component 0 on this path
+  SourceLocation learnt_at;   // the test that said it failed
+  auto operator<=>(const FailedAcquire&) const = default;
 };
 
 struct PendingOrder {
@@ -68,6 +83,7 @@ struct State {
   std::vector<Resource> resources;  // sorted by site
   std::map<ValueKey, unsigned> knowledge;
   std::vector<PendingOrder> pending;
+  std::vector<FailedAcquire> failed;
   // Names of one pointer value, from assignments of one variable or field to another
   // (priv->dev = &pdev->dev): keyed by the assigned location.
   std::map<ValueKey, std::set<ValueKey>> same_value;
@@ -118,12 +134,16 @@ struct State {
         out << '|';
       }
       for (const ValueKey& k : r.status_keys) out << k.to_string() << ',';
-      out << r.released_at.line << ']';
+      out << r.released_at.line << r.handed_over << r.tested << ']';
     }
     out << '{';
     for (const auto& [k, v] : knowledge) out << k.to_string() << '=' << v << ',';
     out << '}';
     for (const PendingOrder& p : pending) out << p.dependent << '<' << p.base << '@' << p.at.line << ';';
+    for (const FailedAcquire& f : failed) {
+      out << '!' << f.site << '@' << f.learnt_at.line << ':';
+      for (const ValueKey& k : f.handle) out << k.to_string() << ',';
+    }
     for (const auto& [target, names] : same_value) out << target.to_string() << '=' << names.size() << ';';
     return out.str();
   }
@@ -140,6 +160,15 @@ bool kept_outside(const R& r) {
       if (outliving(k)) return true;
   return false;
 }
+
+// The address of an array element that a plain value points to on this path (dev = &devs[i],
+// dev = devs + i): "&G:devs[]", or an empty key.
+ValueKey element_pointed_to(const State& state, const ValueKey& pointer);
+// Adds, for each key reached through a pointer to an array element (dev->buf with dev = &devs[i]),
+// the key of the same storage spelled through the array (devs[].buf): the unwind loop and exit
+// write devs[i].buf.
+void add_element_names(const State& state, std::vector<ValueKey>& keys);
+void add_element_names(const State& state, std::set<ValueKey>& keys);
 
 // Forgets everything the state knows about `key` and the storage inside it.
 void kill_key(State& state, const ValueKey& key);

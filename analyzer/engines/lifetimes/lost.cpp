@@ -1,0 +1,222 @@
+// Every function of the module walked on its own (Phase::Standalone), after the phases: what a
+// function loses at its returns (lost-resource), what it releases that the path never acquired
+// (release-without-acquire), and acquire results it uses or keeps without testing them
+// (unchecked-acquire).
+#include <algorithm>
+
+#include "engines/lifetimes/engine.h"
+
+namespace kmodlint::lifetimes {
+
+namespace {
+
+enum EventKind { kLost = 1, kReleaseOfFailed = 2, kUncheckedUse = 4, kUncheckedKept = 5 };
+
+// The storage a key names, as the source spells it ("priv->wq", "my_class").
+std::string spelled(const ValueKey& key, const FunctionFacts& fn) {
+  std::string ops;
+  for (ValueKey::Op op : key.ops) ops += op == ValueKey::Op::AddressOf ? "&" : "*";
+  switch (key.kind) {
+    case ValueKey::Kind::Global:
+    case ValueKey::Kind::Local: return ops + key.root + key.path;
+    case ValueKey::Kind::Param:
+      return ops + (key.index >= 0 && key.index < static_cast<int>(fn.params.size()) ? fn.params[key.index] : "?") +
+             key.path;
+    case ValueKey::Kind::Record: return ops + "struct " + key.root + key.path;
+    case ValueKey::Kind::Drvdata: return "the driver data";
+    default: return key.to_string();
+  }
+}
+
+// The acquire's handle is an object the call creates or hands out (a return value, or what it
+// writes through an out argument), not an object the caller already names.
+bool created_by_acquire(const AcquireApi& api) {
+  return !api.handle.empty() &&
+         (api.handle[0].from == HandleComponent::From::Return || api.handle[0].from == HandleComponent::From::OutArg);
+}
+
+}  // namespace
+
+void Engine::walk_every_function() {
+  judging_init_paths_ = false;
+  for (const UnitFacts* unit : module_.units())
+    for (const FunctionFacts& f : unit->functions) {
+      if (f.entry_block < 0 || f.blocks.empty()) continue;
+      FunctionRef ref{unit, &f};
+      walk(ref, Phase::Standalone, State{}, 0);
+    }
+}
+
+// Only the function's own plain local variables name it (and call results, constants): no field,
+// no global, no parameter, no driver data, and nothing it was handed to may keep it.
+bool Engine::lost_candidate(const Resource& r) const {
+  const Site& s = sites_[r.site];
+  if (s.pair->managed || r.handed_over || !created_by_acquire(*s.api)) return false;
+  bool named_by_local = false;
+  for (std::size_t j = 0; j < r.comps.size(); ++j)
+    for (const ValueKey& k : r.comps[j]) {
+      if (outliving(k) || k.kind == ValueKey::Kind::Drvdata) return false;
+      if (k.kind != ValueKey::Kind::Local) continue;
+      if (!k.path.empty() || !k.ops.empty()) return false;  // stored in an object, or through a pointer
+      if (j == 0) named_by_local = true;
+    }
+  return named_by_local;
+}
+
+void Engine::find_lost(Ctx& ctx, const State& state, const ReturnEvent& ret, bool failure) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  // Error returns of init/probe and their helpers are leak-on-init-error's.
+  if (failure && init_path_functions_.count(&fn)) return;
+  ValueKey returned = key_of(ret.value, fn);
+  for (const Resource& r : state.resources) {
+    if (!r.live() || !lost_candidate(r)) continue;
+    // At an error return, only what the path knows it holds (not a result it never tested, which
+    // may be the very failure it returns).
+    if (failure && r.status == Resource::Status::Maybe) continue;
+    if (!returned.empty() && r.status_keys.count(returned)) continue;
+    std::string handle;
+    for (const ValueKey& k : r.comps[0])
+      if (k.kind == ValueKey::Kind::Local) {
+        handle = k.root;
+        break;
+      }
+    SourceLocation at = ret.location.valid() ? ret.location : fn.end_location;
+    if (!reported_.insert({at, r.site, kLost}).second) continue;
+    events.lost.push_back({acquire_site(r.site), fn.name, at, failure, handle});
+  }
+}
+
+// Handed to code that may keep it: a callee that is not the module's (its summary says what it
+// does), does not only borrow or test, and neither releases the resource nor only uses it as the
+// parent of what it acquires (device_create(cls, ...) does not own cls).
+void Engine::mark_handed_over(Ctx& ctx, State& state, int call_index) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  const CallEvent& call = fn.calls[call_index];
+  const std::string& callee = call.callee;
+  if (!callee.empty()) {
+    if (module_.resolve_function(callee, ctx.fn->unit).function) return;
+    if (api_names_.borrows_only(callee) || api_names_.tests_for_error(callee)) return;
+  }
+  auto releases = pairs_.releases_by_callee(callee);
+  auto wrong_releases = pairs_.wrong_releases_by_callee(callee);
+  auto acquires = pairs_.acquires_by_callee(callee);
+  for (std::size_t a = 0; a < call.args.size(); ++a) {
+    const ValueRef& arg = call.args[a];
+    if (arg.kind != ValueRef::Kind::Local) continue;
+    for (Resource& r : state.resources) {
+      if (!r.live() || r.handed_over || r.comps.empty()) continue;
+      bool names_object = std::any_of(r.comps[0].begin(), r.comps[0].end(), [&](const ValueKey& k) {
+        return k.kind == ValueKey::Kind::Local && k.path.empty() && k.root == arg.root;
+      });
+      if (!names_object) continue;
+      const CleanupPair* pair = sites_[r.site].pair;
+      auto of_pair = [&](const auto& match) { return match.pair == pair; };
+      if (std::any_of(releases.begin(), releases.end(), of_pair) ||
+          std::any_of(wrong_releases.begin(), wrong_releases.end(), of_pair) ||
+          std::any_of(acquires.begin(), acquires.end(), of_pair))
+        continue;
+      bool parent_only = false;
+      for (const auto& m : acquires)
+        for (const ArgRef& dep : m.api->depends_on)
+          if (dep.pair == pair->id && dep.arg == static_cast<int>(a)) parent_only = true;
+      if (!parent_only) r.handed_over = true;
+    }
+  }
+}
+
+// A use of an untested acquire result: dereferenced (p->x, *p, &p->lock), or passed to an API that
+// needs it valid (the parent argument of device_create()). Handing it to an error test tests it.
+void Engine::find_unchecked_uses(Ctx& ctx, State& state, const std::vector<std::vector<ValueKey>>& used,
+                                 const SourceLocation& at, const std::string& callee, int call_index) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  bool error_test = !callee.empty() && api_names_.tests_for_error(callee);
+  for (Resource& r : state.resources) {
+    if (!r.live() || r.tested || r.status != Resource::Status::Maybe || r.comps.empty()) continue;
+    const Site& site = sites_[r.site];
+    if (site.function != fn.name || site.api->handle[0].from != HandleComponent::From::Return) continue;
+    if (site.api->fails == FailsOn::Never || site.api->unchecked_ok || r.fails != site.api->fails) continue;
+    for (std::size_t a = 0; a < used.size() && !r.tested; ++a) {
+      bool deref = false, passed = false;
+      for (const ValueKey& u : used[a]) {
+        ValueKey bare = u.bare();
+        for (const ValueKey& c : r.comps[0]) {
+          if (c.kind == ValueKey::Kind::CallResult || !c.ops.empty()) continue;
+          if (bare == c) {
+            if (u.starts_with_op(ValueKey::Op::Deref)) deref = true;
+            else if (u.ops.empty()) passed = true;
+          } else if (c.contains(bare, "-[")) {
+            deref = true;
+          }
+        }
+      }
+      if (error_test && passed) {
+        r.tested = true;
+        break;
+      }
+      std::string use;
+      if (deref) {
+        use = "dereferenced before any test";
+      } else if (passed && call_index >= 0) {
+        for (const auto& m : pairs_.acquires_by_callee(callee))
+          for (const ArgRef& dep : m.api->depends_on)
+            if (dep.pair == site.pair->id && dep.arg == static_cast<int>(a)) use = "passed to " + m.api->name + "() before any test";
+      }
+      if (use.empty()) continue;
+      r.tested = true;  // once per path
+      if (reported_.insert({at, r.site, kUncheckedUse}).second)
+        events.unchecked.push_back({acquire_site(r.site), fn.name, at, use});
+    }
+  }
+}
+
+// A successful return of an int or pointer function that keeps an untested acquire result where
+// it outlives the function (a global, a field of its caller's object).
+void Engine::find_unchecked_at_return(Ctx& ctx, const State& state, bool failure) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  if (failure || fn.return_type == "void") return;
+  for (const Resource& r : state.resources) {
+    if (!r.live() || r.tested || r.status != Resource::Status::Maybe || r.comps.empty()) continue;
+    const Site& site = sites_[r.site];
+    if (site.function != fn.name || site.api->handle[0].from != HandleComponent::From::Return) continue;
+    if (site.api->fails == FailsOn::Never || site.api->unchecked_ok || r.fails != site.api->fails) continue;
+    const ValueKey* kept = nullptr;
+    for (const ValueKey& k : r.comps[0])
+      if (outliving(k) && k.kind != ValueKey::Kind::Record) kept = &k;
+    if (!kept) continue;
+    if (!reported_.insert({site.location, r.site, kUncheckedKept}).second) continue;
+    events.unchecked.push_back({acquire_site(r.site), fn.name, site.location,
+                                "kept in " + spelled(*kept, fn) + " untested when " + fn.name + "() returns success"});
+  }
+}
+
+// A release whose handle the path knows an acquire failed to produce. Not when the release takes
+// the failure value in its stride (kfree(NULL), an idempotent cancel), nor for array elements.
+bool Engine::release_of_failed(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
+                               const std::vector<ValueKey>& keys, const SourceLocation& at, const std::string& by) {
+  std::size_t first = 0;
+  while (first < keys.size() && !api->handle_args[first]) ++first;
+  if (first >= keys.size() || keys[first].empty() || keys[first].plain(ValueKey::Kind::CallResult)) return false;
+  // An array element: the unwind loop releases the elements before the one that failed.
+  if (keys[first].has_element()) return false;
+  if (api->idempotent) return false;
+  for (auto it = state.failed.begin(); it != state.failed.end(); ++it) {
+    if (sites_[it->site].pair != pair || !it->handle.count(keys[first])) continue;
+    const AcquireApi& acquired_by = *sites_[it->site].api;
+    if (acquired_by.handle[0].from == HandleComponent::From::Return) {
+      bool tolerated = (acquired_by.fails == FailsOn::NullPtr && api->null_ok) ||
+                       (acquired_by.fails == FailsOn::ErrPtr && api->err_ptr_ok) ||
+                       (acquired_by.fails == FailsOn::ErrPtrOrNull && api->null_ok && api->err_ptr_ok);
+      if (tolerated) return false;
+    }
+    SourceLocation learnt = it->learnt_at;
+    int site_id = it->site;
+    state.failed.erase(it);
+    if (reported_.insert({at, site_id, kReleaseOfFailed}).second)
+      events.releases_without_acquire.push_back({ReleaseWithoutAcquire::How::AcquireFailed, acquire_site(site_id),
+                                                 ctx.fn->function->name, at, by, learnt, {}});
+    return true;
+  }
+  return false;
+}
+
+}  // namespace kmodlint::lifetimes
