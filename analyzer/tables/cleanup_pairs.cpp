@@ -143,7 +143,7 @@ AcquireApi parse_acquire(const YAML::Node& api, const std::string& path) {
 ReleaseApi parse_release(const YAML::Node& api, const std::string& path, std::size_t handle_size) {
   if (!api.IsMap()) yaml_fail(api, path, "a release entry must be a mapping");
   yaml_reject_unknown_keys(api, {"name", "kind", "callee", "alt_callees", "match", "handle_args", "member", "null_ok",
-                                 "err_ptr_ok", "idempotent", "recursive", "also_releases", "notes"},
+                                 "err_ptr_ok", "idempotent", "absent_ok", "recursive", "also_releases", "notes"},
                            path);
   ReleaseApi r;
   r.name = yaml_required_string(api, "name", path);
@@ -176,6 +176,7 @@ ReleaseApi parse_release(const YAML::Node& api, const std::string& path, std::si
   r.null_ok = yaml_bool(api, "null_ok", path, false);
   r.err_ptr_ok = yaml_bool(api, "err_ptr_ok", path, false);
   r.idempotent = yaml_bool(api, "idempotent", path, false);
+  r.absent_ok = yaml_bool(api, "absent_ok", path, false);
   r.recursive = yaml_bool(api, "recursive", path, false);
   r.also_releases = yaml_string_list(api, "also_releases", path);
   return r;
@@ -183,7 +184,7 @@ ReleaseApi parse_release(const YAML::Node& api, const std::string& path, std::si
 
 CleanupPair parse_pair(const YAML::Node& p, const std::string& path) {
   if (!p.IsMap()) yaml_fail(p, path, "a pair must be a mapping");
-  yaml_reject_unknown_keys(p, {"id", "family", "summary", "managed", "counted", "module_owned_container", "setup", "acquire",
+  yaml_reject_unknown_keys(p, {"id", "family", "summary", "managed", "counted", "published", "module_owned_container", "setup", "acquire",
                                "release", "wrong_release", "source", "notes"},
                            path);
   static const std::regex id_shape("[a-z0-9][a-z0-9-]*");
@@ -200,6 +201,7 @@ CleanupPair parse_pair(const YAML::Node& p, const std::string& path) {
   pair.summary = yaml_string(p, "summary", path);
   pair.managed = yaml_bool(p, "managed", path, false);
   pair.counted = yaml_bool(p, "counted", path, false);
+  pair.published = yaml_bool(p, "published", path, false);
   pair.module_owned_container = yaml_int(p, "module_owned_container", path, -1);
   for (const YAML::Node& s : sequence(p, "setup", path, false)) {
     yaml_reject_unknown_keys(s, {"name", "kind", "callee", "alt_callees", "match", "handle", "notes"}, path);

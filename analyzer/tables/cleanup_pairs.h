@@ -59,6 +59,9 @@ struct ReleaseApi {
   bool null_ok = false;
   bool err_ptr_ok = false;
   bool idempotent = false;
+  // Releasing a handle that was never acquired (its acquire failed) is harmless: no
+  // release-without-acquire.
+  bool absent_ok = false;
   bool recursive = false;
   std::vector<std::string> also_releases;
 };
@@ -86,6 +89,9 @@ struct CleanupPair {
   bool managed = false;
   // A reference count: every acquire needs its own release, and one release undoes one acquire.
   bool counted = false;
+  // The acquire publishes the object (registers a device on a bus): the kernel hands it to the
+  // module's callbacks, so a function that drops its own pointer to it has not lost it.
+  bool published = false;
   // Handle component naming what the resource is registered in (a notifier chain head): when
   // that is a variable of the module itself, the registration dies with the module.
   int module_owned_container = -1;

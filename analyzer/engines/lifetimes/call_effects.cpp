@@ -74,6 +74,17 @@ bool Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
             api->idempotent, api->recursive);
     return true;
   }
+  // A live resource every compared component of the release names: the release is for it, and a
+  // sibling with other secondary components (another attribute of the same device) is no mismatch.
+  bool exact_live_match = std::any_of(state.resources.begin(), state.resources.end(), [&](const Resource& r) {
+    if (sites_[r.site].pair != pair || released_sites.count(r.site) || !r.live() || !primary_matches(r, *api, keys))
+      return false;
+    for (std::size_t j = 0; j < keys.size() && j < r.comps.size(); ++j)
+      if (api->handle_args[j] && !keys[j].empty() && !r.comps[j].empty() &&
+          !keys[j].plain(ValueKey::Kind::CallResult) && !r.comps[j].count(keys[j]))
+        return false;
+    return true;
+  });
   for (Resource& r : state.resources) {
     if (sites_[r.site].pair != pair || released_sites.count(r.site)) continue;
     if (live_match && !r.live()) continue;
@@ -99,7 +110,7 @@ bool Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
       if (!api->handle_args[j] || keys[j].empty() || r.comps[j].empty() || r.comps[j].count(keys[j])) continue;
       if (!stable(keys[j]) || !std::all_of(r.comps[j].begin(), r.comps[j].end(), stable)) stable_difference = false;
     }
-    if (differs && primary_equal && stable_difference && !has_sibling(r.site) && !via_helper &&
+    if (differs && primary_equal && stable_difference && !exact_live_match && !has_sibling(r.site) && !via_helper &&
         r.live() && ctx.phase != Phase::Helper) {
       // Same object, different secondary component (free_irq with another dev_id).
       events.mismatches.push_back(
@@ -222,7 +233,13 @@ bool Engine::apply_releases(Ctx& ctx, State& state, int call_index, std::set<int
       if (!named(keys[j]) && named(alternatives[1])) keys[j] = alternatives[1];
     }
     ctx.result->add_release({match.pair, match.api, visible_names(state, keys)});
-    if (!apply_release(ctx, state, match.pair, match.api, keys, call.location, match.api->name, released_sites, false) &&
+    // led_classdev_unregister(&leds[i]) in an unwind loop: each iteration another element.
+    bool element_arg = std::any_of(match.api->handle_args.begin(), match.api->handle_args.end(), [&](const auto& index) {
+      return index && *index < static_cast<int>(call.args.size()) &&
+             call.args[*index].path.find("[]") != std::string::npos;
+    });
+    if (!apply_release(ctx, state, match.pair, match.api, keys, call.location, match.api->name, released_sites, false,
+                       !element_arg) &&
         ctx.phase == Phase::Standalone)
       release_of_failed(ctx, state, match.pair, match.api, keys, call.location, match.api->name);
   }
@@ -258,7 +275,9 @@ bool Engine::apply_wrong_releases(Ctx& ctx, State& state, int call_index, std::s
     if (match.api->teardown_only && ctx.phase != Phase::Teardown) continue;
     if (call.args.empty()) continue;
     ValueKey key = key_of(call.args[0], fn);
-    if (key.empty()) continue;
+    // An array element (input_free_device(grip->dev[i]) after element i failed to register): the
+    // element released need not be the one the resource is.
+    if (key.empty() || call.args[0].path.find("[]") != std::string::npos) continue;
     for (Resource& r : state.resources) {
       if (sites_[r.site].pair != match.pair || !r.live() || released_sites.count(r.site)) continue;
       if (r.comps.empty() || !r.comps[0].count(key)) continue;
@@ -416,6 +435,10 @@ bool Engine::apply_helper(Ctx& ctx, State& state, int call_index) {
           (r.comps[0].count(key) ||
            (key.starts_with_op(ValueKey::Op::AddressOf) && r.comps[0].count(key.without_first_op()))))
         gone.push_back(r.site);
+    // &entry->resource handed on: the object it is a member of goes with it.
+    if (call.args[p].kind == ValueRef::Kind::Local && call.args[p].address_of && !call.args[p].field.empty())
+      for (int site_id : resources_in_object(state, call.args[p], fn))
+        if (std::find(gone.begin(), gone.end(), site_id) == gone.end()) gone.push_back(site_id);
     for (int site_id : gone) state.erase(site_id);
   }
   return true;

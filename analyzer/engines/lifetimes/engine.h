@@ -149,11 +149,14 @@ class Engine {
   bool lost_candidate(const Resource& r) const;
   void find_lost(Ctx& ctx, const State& state, const ReturnEvent& ret, bool failure);
   void mark_handed_over(Ctx& ctx, State& state, int call_index);
+  void mark_derived_value_kept(Ctx& ctx, State& state, const AssignEvent& assign);
   // `used`: every name of each value used (the call's arguments, an assignment's two sides).
   void find_unchecked_uses(Ctx& ctx, State& state, const std::vector<std::vector<ValueKey>>& used,
                            const SourceLocation& at,
                            const std::string& callee, int call_index);
   void find_unchecked_at_return(Ctx& ctx, const State& state, bool failure);
+  // Some branch or error test of the function names the resource's handle (on some path).
+  bool tested_somewhere(const FunctionFacts& fn, const Resource& r);
   bool release_of_failed(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
                          const std::vector<ValueKey>& keys, const SourceLocation& at, const std::string& by);
 
@@ -176,6 +179,7 @@ class Engine {
   bool judging_init_paths_ = true;
   std::set<const FunctionFacts*> init_path_functions_;
   std::set<std::tuple<SourceLocation, int, int>> reported_;  // (where, site, event kind): once each
+  std::map<const FunctionFacts*, std::set<ValueKey>> tested_values_;  // per function, for tested_somewhere
 };
 
 }  // namespace kmodlint::lifetimes

@@ -3,6 +3,7 @@
 // (release-without-acquire), and acquire results it uses or keeps without testing them
 // (unchecked-acquire).
 #include <algorithm>
+#include <cctype>
 
 #include "engines/lifetimes/engine.h"
 
@@ -51,7 +52,7 @@ void Engine::walk_every_function() {
 // no global, no parameter, no driver data, and nothing it was handed to may keep it.
 bool Engine::lost_candidate(const Resource& r) const {
   const Site& s = sites_[r.site];
-  if (s.pair->managed || r.handed_over || !created_by_acquire(*s.api)) return false;
+  if (s.pair->managed || s.pair->published || r.handed_over || !created_by_acquire(*s.api)) return false;
   bool named_by_local = false;
   for (std::size_t j = 0; j < r.comps.size(); ++j)
     for (const ValueKey& k : r.comps[j]) {
@@ -80,6 +81,9 @@ void Engine::find_lost(Ctx& ctx, const State& state, const ReturnEvent& ret, boo
         handle = k.root;
         break;
       }
+    // Only a macro's own temporary names it (kthread_run()'s __k): what the macro's value
+    // becomes is not followed.
+    if (handle.starts_with("__")) continue;
     SourceLocation at = ret.location.valid() ? ret.location : fn.end_location;
     if (!reported_.insert({at, r.site, kLost}).second) continue;
     events.lost.push_back({acquire_site(r.site), fn.name, at, failure, handle});
@@ -124,6 +128,48 @@ void Engine::mark_handed_over(Ctx& ctx, State& state, int call_index) {
   }
 }
 
+bool Engine::tested_somewhere(const FunctionFacts& fn, const Resource& r) {
+  auto [it, fresh] = tested_values_.try_emplace(&fn);
+  std::set<ValueKey>& tested = it->second;
+  if (fresh) {
+    for (const BasicBlock& block : fn.blocks)
+      if (block.condition)
+        for (const ValueKey& k : keys_of(block.condition->subject, fn)) tested.insert(k.bare());
+    for (const CallEvent& call : fn.calls)
+      if (api_names_.tests_for_error(call.callee))
+        for (const ValueRef& arg : call.args)
+          for (const ValueKey& k : keys_of(arg, fn)) tested.insert(k.bare());
+  }
+  if (r.comps.empty()) return false;
+  // Compared without & and *: an assignment through *out names the resource by out itself.
+  return std::any_of(r.comps[0].begin(), r.comps[0].end(), [&](const ValueKey& k) {
+    return k.kind != ValueKey::Kind::CallResult && tested.count(k.bare());
+  });
+}
+
+// `major = MAJOR(devt)` into storage that outlives the function: the handle can be rebuilt
+// from what is kept (unregister_chrdev_region(MKDEV(major, 0), n)), so it is not lost.
+void Engine::mark_derived_value_kept(Ctx& ctx, State& state, const AssignEvent& assign) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  // An expression of the handle (MAJOR(devt)), not a field read through it (pdev->device).
+  if (assign.value.kind != ValueRef::Kind::Other || assign.value.text.empty()) return;
+  std::vector<ValueKey> targets = keys_of(assign.target, fn);
+  if (std::none_of(targets.begin(), targets.end(), [](const ValueKey& k) { return outliving(k); })) return;
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  auto mentions = [&](const std::string& name) {
+    const std::string& text = assign.value.text;
+    for (std::size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1))
+      if ((at == 0 || !word(text[at - 1])) && (at + name.size() >= text.size() || !word(text[at + name.size()])))
+        return true;
+    return false;
+  };
+  for (Resource& r : state.resources) {
+    if (!r.live() || r.comps.empty()) continue;
+    for (const ValueKey& k : r.comps[0])
+      if (k.plain(ValueKey::Kind::Local) && k.path.empty() && mentions(k.root)) r.handed_over = true;
+  }
+}
+
 // A use of an untested acquire result: dereferenced (p->x, *p, &p->lock), or passed to an API that
 // needs it valid (the parent argument of device_create()). Handing it to an error test tests it.
 void Engine::find_unchecked_uses(Ctx& ctx, State& state, const std::vector<std::vector<ValueKey>>& used,
@@ -135,6 +181,7 @@ void Engine::find_unchecked_uses(Ctx& ctx, State& state, const std::vector<std::
     const Site& site = sites_[r.site];
     if (site.function != fn.name || site.api->handle[0].from != HandleComponent::From::Return) continue;
     if (site.api->fails == FailsOn::Never || site.api->unchecked_ok || r.fails != site.api->fails) continue;
+    if (tested_somewhere(fn, r)) continue;
     for (std::size_t a = 0; a < used.size() && !r.tested; ++a) {
       bool deref = false, passed = false;
       for (const ValueKey& u : used[a]) {
@@ -179,6 +226,7 @@ void Engine::find_unchecked_at_return(Ctx& ctx, const State& state, bool failure
     const Site& site = sites_[r.site];
     if (site.function != fn.name || site.api->handle[0].from != HandleComponent::From::Return) continue;
     if (site.api->fails == FailsOn::Never || site.api->unchecked_ok || r.fails != site.api->fails) continue;
+    if (tested_somewhere(fn, r)) continue;
     const ValueKey* kept = nullptr;
     for (const ValueKey& k : r.comps[0])
       if (outliving(k) && k.kind != ValueKey::Kind::Record) kept = &k;
@@ -198,16 +246,22 @@ bool Engine::release_of_failed(Ctx& ctx, State& state, const CleanupPair* pair, 
   if (first >= keys.size() || keys[first].empty() || keys[first].plain(ValueKey::Kind::CallResult)) return false;
   // An array element: the unwind loop releases the elements before the one that failed.
   if (keys[first].has_element()) return false;
-  if (api->idempotent) return false;
+  if (api->idempotent || api->absent_ok) return false;
   for (auto it = state.failed.begin(); it != state.failed.end(); ++it) {
     if (sites_[it->site].pair != pair || !it->handle.count(keys[first])) continue;
+    // port->adi[i].dev: one element failed, the loop releases the others.
+    if (std::any_of(it->handle.begin(), it->handle.end(), [](const ValueKey& k) { return k.has_element(); }))
+      return false;
     const AcquireApi& acquired_by = *sites_[it->site].api;
-    if (acquired_by.handle[0].from == HandleComponent::From::Return) {
+    HandleComponent::From from = acquired_by.handle[0].from;
+    if (from == HandleComponent::From::Return) {
       bool tolerated = (acquired_by.fails == FailsOn::NullPtr && api->null_ok) ||
                        (acquired_by.fails == FailsOn::ErrPtr && api->err_ptr_ok) ||
                        (acquired_by.fails == FailsOn::ErrPtrOrNull && api->null_ok && api->err_ptr_ok);
       if (tolerated) return false;
     }
+    // request_firmware(&fw, ...) leaves fw NULL when it fails.
+    if (from == HandleComponent::From::OutArg && api->null_ok) return false;
     SourceLocation learnt = it->learnt_at;
     int site_id = it->site;
     state.failed.erase(it);

@@ -10,8 +10,10 @@ namespace kmodlint::lifetimes {
 
 void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
   const FunctionFacts& fn = *ctx.fn->function;
-  if (ctx.phase == Phase::Standalone)
+  if (ctx.phase == Phase::Standalone) {
     find_unchecked_uses(ctx, state, {keys_of(assign.target, fn), keys_of(assign.value, fn)}, assign.location, "", -1);
+    mark_derived_value_kept(ctx, state, assign);
+  }
   kill_text_keys(state, assign.target.field.empty() ? assign.target.root : assign.target.field);
   if (!assign.target.field.empty()) kill_text_keys(state, assign.target.root);
   std::vector<ValueKey> targets = keys_of(assign.target, fn);
@@ -238,7 +240,9 @@ std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock
           dropped.push_back(r.site);
       }
     for (Resource& r : s.resources) {
-      if (r.live() && (r.status_keys.count(key) || (!r.comps.empty() && r.comps[0].count(key)))) r.tested = true;
+      if (r.live() && (r.status_keys.count(key) || r.status_keys.count(key.bare()) ||
+                       (!r.comps.empty() && (r.comps[0].count(key) || r.comps[0].count(key.bare())))))
+        r.tested = true;
       if (!r.live() || !r.status_keys.count(key)) continue;
       const Site& site = sites_[r.site];
       FailsOn fails = r.fails;

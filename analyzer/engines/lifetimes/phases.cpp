@@ -85,6 +85,15 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
     for (const ValueKey& target : keys_of(assign.target, f))
       if (outliving(target)) s.param_stores.emplace_back(static_cast<int>(found - f.params.begin()), target);
   }
+  // Parameters whose object a list or map takes over (list_add(&p->node, &head)).
+  for (const CallEvent& call : f.calls)
+    if (const OwnershipTransfer* transfer = ownership_.transfer(call.callee);
+        transfer && transfer->object_arg < static_cast<int>(call.args.size())) {
+      const ValueRef& arg = call.args[transfer->object_arg];
+      auto found = std::find(f.params.begin(), f.params.end(), arg.root);
+      if (arg.kind == ValueRef::Kind::Param && found != f.params.end())
+        s.param_escapes.insert(static_cast<int>(found - f.params.begin()));
+    }
   // Parameters passed on to unknown functions (not borrowing ones).
   for (const CallEvent& call : f.calls) {
     if (call.callee.empty() || api_names_.borrows_only(call.callee) || pairs_.knows(call.callee)) continue;

@@ -166,7 +166,10 @@ ValueKey key_of(const ValueRef& v, const FunctionFacts& fn) {
       return with_ops(ValueKey::global(v.root, v.path), ops_of(v));
     case K::Local:
     case K::Param: {
-      if (!v.record.empty() && !v.field.empty() &&
+      // A field of a local struct variable (input.pointer) is storage of that variable alone, not
+      // the field of any instance.
+      bool in_local_struct = v.kind == K::Local && v.path.starts_with(".");
+      if (!in_local_struct && !v.record.empty() && !v.field.empty() &&
           (v.path.size() > v.field.size() && v.path.compare(v.path.size() - v.field.size(), v.field.size(), v.field) == 0))
         return with_ops(ValueKey::record(v.record, v.field), ops_of(v));
       if (v.kind == K::Param)
