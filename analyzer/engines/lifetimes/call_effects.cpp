@@ -240,8 +240,22 @@ bool Engine::apply_releases(Ctx& ctx, State& state, int call_index, std::set<int
     });
     if (!apply_release(ctx, state, match.pair, match.api, keys, call.location, match.api->name, released_sites, false,
                        !element_arg) &&
-        ctx.phase == Phase::Standalone)
-      release_of_failed(ctx, state, match.pair, match.api, keys, call.location, match.api->name);
+        ctx.phase == Phase::Standalone && !element_arg) {
+      // Every name of the primary handle argument (&priv->misc is also struct's field).
+      std::vector<ValueKey> primary;
+      for (std::size_t j = 0; j < match.api->handle_args.size(); ++j) {
+        const auto& index = match.api->handle_args[j];
+        if (!index || *index >= static_cast<int>(call.args.size())) continue;
+        HandleComponent c;
+        c.from = HandleComponent::From::Arg;
+        c.index = *index;
+        if (j == 0) c.member = match.api->member;
+        primary = component_keys(c, call, call_index, fn);
+        add_element_names(state, primary);
+        break;
+      }
+      release_of_failed(ctx, state, match.pair, match.api, primary, call.location, match.api->name);
+    }
   }
   return known;
 }
@@ -364,6 +378,7 @@ bool Engine::apply_acquires(Ctx& ctx, State& state, int call_index) {
     if (Resource* existing = state.find(r.site)) {
       if (existing->live() && existing->status != Resource::Status::Maybe) {
         r.prior = true;
+        r.handed_over = existing->handed_over;  // what earlier iterations gave away stays given away
         for (std::size_t j = 0; j < r.comps.size() && j < existing->comps.size(); ++j)
           for (const ValueKey& k : existing->comps[j])
             if (!k.plain(ValueKey::Kind::CallResult)) r.comps[j].insert(k);
@@ -413,7 +428,10 @@ bool Engine::apply_helper(Ctx& ctx, State& state, int call_index) {
       r.status_keys.insert(status);
       r.status = Resource::Status::Maybe;
     }
-    if (Resource* existing = state.find(r.site); existing && existing->live()) r.prior = true;
+    if (Resource* existing = state.find(r.site); existing && existing->live()) {
+      r.prior = true;
+      r.handed_over = existing->handed_over;
+    }
     state.put(std::move(r));
   }
   if (s.fails != FailsOn::Never) state.knowledge[status] = domain_of(s.fails);

@@ -157,8 +157,10 @@ class Engine {
   void find_unchecked_at_return(Ctx& ctx, const State& state, bool failure);
   // Some branch or error test of the function names the resource's handle (on some path).
   bool tested_somewhere(const FunctionFacts& fn, const Resource& r);
+  // `primary`: every name of the release's primary handle argument.
   bool release_of_failed(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
-                         const std::vector<ValueKey>& keys, const SourceLocation& at, const std::string& by);
+                         const std::vector<ValueKey>& primary, const SourceLocation& at, const std::string& by);
+  void mark_member_address_kept(Ctx& ctx, State& state, const AssignEvent& assign);
 
   // path_walk.cpp
   bool failure_return(const Ctx& ctx, const State& state, const ReturnEvent& ret) const;

@@ -53,6 +53,9 @@ void Engine::walk_every_function() {
 bool Engine::lost_candidate(const Resource& r) const {
   const Site& s = sites_[r.site];
   if (s.pair->managed || s.pair->published || r.handed_over || !created_by_acquire(*s.api)) return false;
+  // get_device(dev)-style: a reference on an object the function got from elsewhere, which the
+  // code that gave it may drop (usb_get_dev(interface_to_usbdev(intf)), put in disconnect).
+  if (s.api->returns_arg >= 0) return false;
   bool named_by_local = false;
   for (std::size_t j = 0; j < r.comps.size(); ++j)
     for (const ValueKey& k : r.comps[j]) {
@@ -147,14 +150,33 @@ bool Engine::tested_somewhere(const FunctionFacts& fn, const Resource& r) {
   });
 }
 
+// buf->setup_packet = &req->setup: the address of a member of the handle's object is kept in
+// another object (which frees it through that address later): not lost.
+void Engine::mark_member_address_kept(Ctx& ctx, State& state, const AssignEvent& assign) {
+  const ValueRef& v = assign.value;
+  if (v.kind != ValueRef::Kind::Local || !v.address_of || v.path.empty()) return;
+  if (assign.target.kind == ValueRef::Kind::Local && assign.target.path.empty()) return;  // another local
+  for (Resource& r : state.resources) {
+    if (!r.live() || r.comps.empty()) continue;
+    for (const ValueKey& k : r.comps[0])
+      if (k.plain(ValueKey::Kind::Local) && k.path.empty() && k.root == v.root) r.handed_over = true;
+  }
+  (void)ctx;
+}
+
 // `major = MAJOR(devt)` into storage that outlives the function: the handle can be rebuilt
-// from what is kept (unregister_chrdev_region(MKDEV(major, 0), n)), so it is not lost.
+// from what is kept (unregister_chrdev_region(MKDEV(major, 0), n)), so it is not lost. Likewise an
+// aggregate initialised with the handle in it.
 void Engine::mark_derived_value_kept(Ctx& ctx, State& state, const AssignEvent& assign) {
   const FunctionFacts& fn = *ctx.fn->function;
   // An expression of the handle (MAJOR(devt)), not a field read through it (pdev->device).
   if (assign.value.kind != ValueRef::Kind::Other || assign.value.text.empty()) return;
+  // An aggregate built with the handle in it (io_req = (struct dm_io_request){ .notify.context = ctx })
+  // holds it wherever the aggregate goes; any other expression only where it outlives the function.
+  bool aggregate = assign.value.text.find('{') != std::string::npos;
   std::vector<ValueKey> targets = keys_of(assign.target, fn);
-  if (std::none_of(targets.begin(), targets.end(), [](const ValueKey& k) { return outliving(k); })) return;
+  if (!aggregate && std::none_of(targets.begin(), targets.end(), [](const ValueKey& k) { return outliving(k); }))
+    return;
   auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
   auto mentions = [&](const std::string& name) {
     const std::string& text = assign.value.text;
@@ -240,15 +262,17 @@ void Engine::find_unchecked_at_return(Ctx& ctx, const State& state, bool failure
 // A release whose handle the path knows an acquire failed to produce. Not when the release takes
 // the failure value in its stride (kfree(NULL), an idempotent cancel), nor for array elements.
 bool Engine::release_of_failed(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
-                               const std::vector<ValueKey>& keys, const SourceLocation& at, const std::string& by) {
-  std::size_t first = 0;
-  while (first < keys.size() && !api->handle_args[first]) ++first;
-  if (first >= keys.size() || keys[first].empty() || keys[first].plain(ValueKey::Kind::CallResult)) return false;
-  // An array element: the unwind loop releases the elements before the one that failed.
-  if (keys[first].has_element()) return false;
+                               const std::vector<ValueKey>& primary, const SourceLocation& at, const std::string& by) {
   if (api->idempotent || api->absent_ok) return false;
+  // Names that tell one object from another: not a field of any instance, not an array element
+  // (the unwind loop releases the elements before the one that failed), not a call's value.
+  if (std::any_of(primary.begin(), primary.end(), [](const ValueKey& k) { return k.has_element(); })) return false;
+  std::vector<ValueKey> names;
+  for (const ValueKey& k : primary)
+    if (!k.empty() && k.kind != ValueKey::Kind::Record && k.kind != ValueKey::Kind::CallResult) names.push_back(k);
+  if (names.empty()) return false;
   for (auto it = state.failed.begin(); it != state.failed.end(); ++it) {
-    if (sites_[it->site].pair != pair || !it->handle.count(keys[first])) continue;
+    if (sites_[it->site].pair != pair || !names_any(it->handle, names)) continue;
     // port->adi[i].dev: one element failed, the loop releases the others.
     if (std::any_of(it->handle.begin(), it->handle.end(), [](const ValueKey& k) { return k.has_element(); }))
       return false;

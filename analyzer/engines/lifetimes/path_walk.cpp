@@ -13,6 +13,7 @@ void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
   if (ctx.phase == Phase::Standalone) {
     find_unchecked_uses(ctx, state, {keys_of(assign.target, fn), keys_of(assign.value, fn)}, assign.location, "", -1);
     mark_derived_value_kept(ctx, state, assign);
+    mark_member_address_kept(ctx, state, assign);
   }
   kill_text_keys(state, assign.target.field.empty() ? assign.target.root : assign.target.field);
   if (!assign.target.field.empty()) kill_text_keys(state, assign.target.root);
@@ -63,6 +64,12 @@ void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
           for (const ValueKey& target : targets) r->comps[j].insert(target.bare());
   for (int site : status_copies)
     if (Resource* r = state.find(site)) r->status_keys.insert(target_bare);
+  // Stored anywhere but a plain local (a field, an element, through a pointer, a global): kept,
+  // even once the pointer it was stored through moves on (arg = &args[n]; arg->p = buf).
+  if (ctx.phase == Phase::Standalone &&
+      (assign.target.kind != ValueRef::Kind::Local || !assign.target.path.empty() || assign.target.dereferenced))
+    for (auto& [site, comps] : copies)
+      if (Resource* r = state.find(site); r && !comps.empty() && comps[0]) r->handed_over = true;
   if (known) state.knowledge[target_bare] = *known;
   // Stored in an element of one of the module's lists (list_for_each_entry(info, &list, node);
   // info->name = kstrdup(...)): the list owns it now, whoever empties the list releases it.
@@ -258,9 +265,15 @@ std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock
         } else {
           dropped.push_back(r.site);
           // Remembered for release-without-acquire: a release of this handle later on the path.
-          if (!r.comps.empty() && !r.comps[0].empty()) {
+          // Names that outlive a reassignment of the variable (fields of any instance) are not
+          // kept: the next loop iteration's object has them too.
+          std::set<ValueKey> handle;
+          if (!r.comps.empty())
+            for (const ValueKey& k : r.comps[0])
+              if (k.kind != ValueKey::Kind::Record && k.kind != ValueKey::Kind::CallResult) handle.insert(k);
+          if (!handle.empty()) {
             std::erase_if(s.failed, [&](const FailedAcquire& f) { return f.site == r.site; });
-            s.failed.push_back({r.site, r.comps[0], c.location});
+            s.failed.push_back({r.site, std::move(handle), c.location});
             std::sort(s.failed.begin(), s.failed.end());
           }
         }

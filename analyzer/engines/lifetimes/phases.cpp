@@ -82,8 +82,16 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
     if (assign.value.kind != ValueRef::Kind::Param || !assign.value.path.empty() || assign.value.address_of) continue;
     auto found = std::find(f.params.begin(), f.params.end(), assign.value.root);
     if (found == f.params.end()) continue;
+    int index = static_cast<int>(found - f.params.begin());
+    bool stored_outliving = false;
     for (const ValueKey& target : keys_of(assign.target, f))
-      if (outliving(target)) s.param_stores.emplace_back(static_cast<int>(found - f.params.begin()), target);
+      if (outliving(target)) {
+        s.param_stores.emplace_back(index, target);
+        stored_outliving = true;
+      }
+    // Stored in a field of an object of the helper's own (cmd->parmbuf = buf, then the command is
+    // queued): the caller's local handle is no longer the only name of it.
+    if (!stored_outliving && !assign.target.path.empty()) s.param_escapes.insert(index);
   }
   // Parameters whose object a list or map takes over (list_add(&p->node, &head)).
   for (const CallEvent& call : f.calls)
