@@ -196,3 +196,64 @@ TEST(LifetimesEngine, ReadsTheApiNamesOfTheRun) {
   EXPECT_EQ(findings[0].location.line, 10u);
   EXPECT_NE(findings[0].message.find("kfree"), std::string::npos) << findings[0].message;
 }
+
+namespace {
+
+ValueRef local(const std::string& name) {
+  ValueRef v;
+  v.kind = ValueRef::Kind::Local;
+  v.root = name;
+  v.text = name;
+  return v;
+}
+
+// helper(): d = bus_find_device(...) (l.40); the calls of `calls` on d in turn (l.41, 42, ...);
+// return 0 (l.60). A function of no phase: only the every-function walk sees it.
+UnitFacts reference_unit(const std::vector<std::string>& calls) {
+  FunctionBuilder b("m_helper", "int", "/m/r.c");
+  int entry = b.block(), body = b.block(), exit = b.block();
+  b.jump(entry, body);
+  b.call(body, "bus_find_device", {global("bus", true), constant(0), constant(0), constant(0)}, 40, local("d"));
+  unsigned line = 41;
+  for (const std::string& callee : calls) b.call(body, callee, {local("d")}, line++);
+  b.ret(body, constant(0), 60);
+  b.jump(body, exit);
+  UnitFacts unit;
+  unit.source_file = "/m/r.c";
+  unit.parsed = true;
+  unit.functions = {b.finish(exit)};
+  return unit;
+}
+
+}  // namespace
+
+TEST(LifetimesEngine, ReferenceCountsAreCounts) {
+  // The lookup's reference and get_device()'s, two puts: balanced, nothing lost or released twice.
+  auto balanced = reference_unit({"get_device", "put_device", "put_device"});
+  EXPECT_TRUE(FakeModule(balanced).run("double-release").empty());
+  EXPECT_TRUE(FakeModule(balanced).run("lost-resource").empty());
+  // put, get, put: each release undoes one acquire.
+  auto in_turn = reference_unit({"put_device", "get_device", "put_device"});
+  EXPECT_TRUE(FakeModule(in_turn).run("double-release").empty());
+  EXPECT_TRUE(FakeModule(in_turn).run("lost-resource").empty());
+  // One put too many.
+  auto too_many = reference_unit({"put_device", "put_device"});
+  auto doubled = FakeModule(too_many).run("double-release");
+  ASSERT_EQ(doubled.size(), 1u);
+  EXPECT_EQ(doubled[0].location.line, 42u);
+  // One too few: the lookup's reference is lost at the return.
+  auto too_few = reference_unit({"get_device", "put_device"});
+  auto lost = FakeModule(too_few).run("lost-resource");
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_EQ(lost[0].location.line, 60u);
+  ASSERT_EQ(lost[0].notes.size(), 1u);
+  EXPECT_EQ(lost[0].notes[0].location.line, 40u);
+}
+
+TEST(LifetimesEngine, HandingTheLocalOnIsNotLosingIt) {
+  // An unknown callee may keep it; a borrowing one (dev_info) does not.
+  EXPECT_TRUE(FakeModule(reference_unit({"keep_it"})).run("lost-resource").empty());
+  auto borrowed = FakeModule(reference_unit({"_dev_info"})).run("lost-resource");
+  ASSERT_EQ(borrowed.size(), 1u);
+  EXPECT_EQ(borrowed[0].location.line, 60u);
+}

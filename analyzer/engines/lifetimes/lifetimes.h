@@ -1,6 +1,6 @@
 // The resource-lifetimes engine behind the cleanup-pairs checks (unreleased-in-exit,
-// leak-on-init-error, release-order, mismatched-release, double-release) and missing-module-exit's
-// "empty exit" case. It words nothing: it returns typed events, and each check decides what to
+// leak-on-init-error, release-order, mismatched-release, double-release, lost-resource,
+// release-without-acquire, unchecked-acquire) and missing-module-exit's "empty exit" case. It words nothing: it returns typed events, and each check decides what to
 // report and how.
 //
 // For each acquire/release phase pair of a module (module_init/module_exit, and the probe/remove
@@ -11,6 +11,11 @@
 // they acquire and release in globals, driver data and their parameters) and applied at their
 // call sites. The walk keeps one state per (block, state) pair, so loops terminate; paths that
 // end in a noreturn call (BUG(), panic()) report nothing.
+//
+// After the phases, every function of the module is walked on its own from an empty state (any
+// function, not only init/probe: an ioctl helper, a work function): what it loses at its returns,
+// what it releases that the path never acquired, and acquire results it uses or keeps untested.
+// Reference counts (pairs marked counted) release one acquire per release.
 #pragma once
 
 #include <string>
