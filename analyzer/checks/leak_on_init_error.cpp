@@ -13,11 +13,16 @@ void LeakOnInitErrorCheck::check_module(const ModuleModel& module, CheckContext&
     std::string list, fixes;
     std::vector<FindingNote> notes;
     std::set<std::string> fix_names;
-    for (const AcquireSite& site : leak.leaked) {
-      list += (list.empty() ? "" : "; ") + describe(site);
+    for (std::size_t i = 0; i < leak.leaked.size(); ++i) {
+      const AcquireSite& site = leak.leaked[i];
+      bool failed_but_held = i < leak.failed_but_held.size() && leak.failed_but_held[i] &&
+                             !site.api->failure_release.empty();
+      list += (list.empty() ? "" : "; ") + describe(site) +
+              (failed_but_held ? " (it failed, and still holds a reference)" : "");
       notes.push_back({site.location, "acquired here"});
-      if (!site.pair->release.empty() && fix_names.insert(site.pair->release[0].name).second)
-        fixes += (fixes.empty() ? "" : ", ") + site.pair->release[0].name + "()";
+      std::string fix = failed_but_held ? site.api->failure_release[0]
+                                        : (site.pair->release.empty() ? "" : site.pair->release[0].name);
+      if (!fix.empty() && fix_names.insert(fix).second) fixes += (fixes.empty() ? "" : ", ") + fix + "()";
     }
     reports.push_back({leak.return_location,
                        leak.function + "() returns an error here without releasing " + list +

@@ -84,6 +84,9 @@ class Engine {
 
   LifetimeEvents events;
   std::map<std::pair<SourceLocation, std::string>, std::set<int>> leaks_;  // (return, function) -> sites
+  // (return, function, site) where the leaked resource is a failed registration that still holds
+  // a reference (its failure_release is owed, not its release).
+  std::set<std::tuple<SourceLocation, std::string, int>> failed_held_leaks_;
 
   // One LeakOnError event per return, naming everything that leaks there on some path.
   void emit_leaks();

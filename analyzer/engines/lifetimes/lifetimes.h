@@ -43,6 +43,9 @@ struct LeakOnError {
   SourceLocation return_location;
   std::string function;
   std::vector<AcquireSite> leaked;  // in acquire order, one per acquiring call
+  // Per element of `leaked`: the call failed but still holds a reference (device_register), so
+  // the path owes its failure_release (put_device), not its release.
+  std::vector<bool> failed_but_held;
 };
 
 // A resource the acquire function keeps on success that the release function never releases.

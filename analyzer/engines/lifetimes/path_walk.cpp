@@ -188,7 +188,8 @@ void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret, bool
       if (e.kind == Event::Kind::Return && &fn.returns[e.index] == &ret) return_block = block.id;
   for (const Resource& r : state.resources) {
     if (!r.live() || sites_[r.site].pair->managed) continue;
-    if (!key.empty() && r.status_keys.count(key)) continue;  // returning its own failure
+    // Returning its own failure, unless the failed call still holds a reference (device_register).
+    if (!key.empty() && r.status_keys.count(key) && r.status != Resource::Status::FailedHeld) continue;
     if (r.status == Resource::Status::Maybe && r.status_keys.count(key)) continue;
     // Acquired in a loop, or kept in an array: a release loop that reaches this return may
     // release it (the facts cannot tell which element holds what).
@@ -201,6 +202,7 @@ void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret, bool
     // A helper that fails with the handle in its caller's storage leaves it to the caller's unwinding.
     if (ctx.phase == Phase::Helper && kept_outside(r)) continue;
     leaks_[{ret.location, fn.name}].insert(r.site);
+    if (r.status == Resource::Status::FailedHeld) failed_held_leaks_.insert({ret.location, fn.name, r.site});
   }
 }
 

@@ -13,7 +13,10 @@ void Engine::emit_leaks() {
     LeakOnError leak{where.first, where.second, {}};
     std::set<SourceLocation> listed;
     for (int s : sites)
-      if (listed.insert(site(s).location).second) leak.leaked.push_back(acquire_site(s));  // one per acquiring call
+      if (listed.insert(site(s).location).second) {  // one per acquiring call
+        leak.leaked.push_back(acquire_site(s));
+        leak.failed_but_held.push_back(failed_held_leaks_.count({where.first, where.second, s}) > 0);
+      }
     events.leaks.push_back(std::move(leak));
   }
   leaks_.clear();
