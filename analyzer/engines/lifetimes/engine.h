@@ -164,6 +164,7 @@ class Engine {
   bool release_of_failed(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
                          const std::vector<ValueKey>& primary, const SourceLocation& at, const std::string& by);
   void mark_member_address_kept(Ctx& ctx, State& state, const AssignEvent& assign);
+  static void mark_compared_handles(std::vector<State>& states, const std::string& condition);
 
   // path_walk.cpp
   bool failure_return(const Ctx& ctx, const State& state, const ReturnEvent& ret) const;

@@ -214,6 +214,10 @@ std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock
   ValueKey key = key_of(c.subject, fn);
   BranchCondition::Test test = c.test;
   if (key.empty() || test == BranchCondition::Test::Unknown) {
+    // `msg != &msgbuf`, `(void *)evt == (void *)sentinel`: a comparison of a handle with another
+    // pointer decides whether it holds the resource in a way the walk cannot follow; lost-resource
+    // stays silent about it on both branches.
+    if (ctx.phase == Phase::Standalone) mark_compared_handles(out, c.subject.text);
     // A condition the facts cannot name (`wdt_stop != wdt_start`, `have_region`): remember its
     // outcome by spelling, so testing it again later on the path takes the same way. Assigning
     // any variable it mentions forgets it (see kill_text_keys).

@@ -49,8 +49,9 @@ struct Resource {
   ValueKey held_if_fails;  // the result of a helper call that leaves it held when it fails
   SourceLocation released_at;
   std::string released_by;
-  // Handed to code that may keep it (an unknown or indirect callee, a registration, a queue): no
-  // longer lost when the function's own names of it go away.
+  // Handed to code that may keep it (an unknown or indirect callee, a registration, a queue), or
+  // compared with another pointer in a way the walk cannot follow: no longer lost when the
+  // function's own names of it go away.
   bool handed_over = false;
   // Its failure was tested (a branch, IS_ERR(), PTR_ERR_OR_ZERO()) or cannot matter any more.
   bool tested = false;
