@@ -12,6 +12,12 @@ struct LockClass {
   std::string id;    // spinlock, mutex, rcu, local_irq, ...
   std::string type;  // C type of the lock object ("" for implicit states)
   bool sleeps = false;
+  // May the task that holds it take it again: never (a second acquire deadlocks), shared (only
+  // the read side nests), always (a count: read sides of RCU/SRCU, semaphores, CPU state).
+  std::string nests = "never";
+  // A function is expected to give back what it takes (lock-imbalance follows it); false for
+  // local CPU state, which other primitives also restore (spin_unlock_irqrestore).
+  bool balanced = true;
   std::string description;
 };
 
@@ -31,6 +37,7 @@ struct LockPrimitive {
   int flags_index = -1;
   bool may_sleep = false;
   std::vector<std::string> pairs_with;
+  std::string leaves_held;  // release forms that keep the lock in another mode (downgrade_write: shared)
   std::string source;
   std::string notes;
 

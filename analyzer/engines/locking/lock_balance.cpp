@@ -1,0 +1,180 @@
+// Lock balance over a module: each function walked once, callees first (their summaries are
+// applied at the calls), and the returns of each walk judged lock by lock.
+//
+// A lock the function took on a path and still holds at a return is a finding only when another
+// return of the same function, whose return value the caller cannot tell apart, does not hold it
+// (smatch's "inconsistent returns"). Held on every return, the function is an acquiring helper;
+// held exactly on its success returns (0, or true, or a valid pointer), a conditional one, like
+// mutex_lock_interruptible() itself. Both become the function's summary.
+#include "engines/locking/lock_balance.h"
+
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "engines/locking/lock_walk.h"
+
+namespace kmodlint::locking {
+
+bool LockRef::operator<(const LockRef& other) const {
+  return std::tie(implicit_class, object) < std::tie(other.implicit_class, other.object);
+}
+
+namespace {
+
+// The returns of one walk, seen from one lock.
+struct ReturnsOfLock {
+  std::vector<const ReturnRecord*> held;      // the path took it and still holds it
+  std::vector<const ReturnRecord*> free;      // the caller's state: untouched, or taken and given back
+  std::vector<const ReturnRecord*> released;  // the caller's lock released
+  bool unsettled = false;                     // some path lost track of it
+  const HeldLock* any = nullptr;
+
+  unsigned classes(const std::vector<const ReturnRecord*>& records) const {
+    unsigned out = 0;
+    for (const ReturnRecord* r : records) out |= r->value_classes;
+    return out;
+  }
+};
+
+std::map<LockRef, ReturnsOfLock> returns_by_lock(const std::set<ReturnRecord>& returns) {
+  std::set<LockRef> locks;
+  for (const ReturnRecord& r : returns)
+    for (const auto& [lock, held] : r.locks) locks.insert(lock);
+  std::map<LockRef, ReturnsOfLock> out;
+  for (const LockRef& lock : locks) {
+    ReturnsOfLock& of = out[lock];
+    for (const ReturnRecord& r : returns) {
+      auto found = r.locks.find(lock);
+      if (found == r.locks.end()) {
+        of.free.push_back(&r);
+        continue;
+      }
+      const HeldLock& h = found->second;
+      if (!of.any || of.any->spelling.empty()) of.any = &h;
+      if (h.unknown)
+        of.unsettled = true;
+      else if (h.depth > 0)
+        of.held.push_back(&r);
+      else if (h.depth < 0)
+        of.released.push_back(&r);
+      else
+        of.free.push_back(&r);
+    }
+  }
+  return out;
+}
+
+// Success returns: what a caller takes as "it worked" (0, true, a valid pointer); the others are
+// failures (negative, false, NULL, an error pointer).
+bool only_success(unsigned held, unsigned free) {
+  bool zero_success = (held & ~(kZero | kPositive)) == 0 && (free & ~kNegative) == 0;
+  bool nonzero_success = (held & ~kPositive) == 0 && (free & ~(kZero | kNegative)) == 0;
+  return held != 0 && free != 0 && (zero_success || nonzero_success);
+}
+
+class ModuleLockBalance {
+ public:
+  ModuleLockBalance(const ModuleModel& module, const LockTable& table) : module_(module), table_(table) {}
+
+  LockBalanceResult run() {
+    for (const FunctionRef& f : module_.functions()) summarize(f);
+    return std::move(result_);
+  }
+
+ private:
+  const FunctionLockSummary* summarize(const FunctionRef& f) {
+    if (!f.function) return nullptr;
+    if (auto found = summaries_.find(f.function); found != summaries_.end()) return &found->second;
+    if (!in_progress_.insert(f.function).second) return nullptr;  // a call cycle
+    FunctionLockSummary summary = walk(f);
+    in_progress_.erase(f.function);
+    return &summaries_.emplace(f.function, std::move(summary)).first->second;
+  }
+
+  // Only functions that call a lock primitive or a module function can change a lock.
+  bool may_touch_locks(const FunctionRef& f) const {
+    for (const CallEvent& call : f.function->calls) {
+      if (table_.find_primitive_by_callee(call.callee)) return true;
+      if (!call.callee.empty() && module_.resolve_function(call.callee, f.unit).function) return true;
+    }
+    return false;
+  }
+
+  FunctionLockSummary walk(const FunctionRef& f) {
+    if (!may_touch_locks(f)) return {};
+    SummaryLookup lookup = [this, f](const CallEvent& call) -> const FunctionLockSummary* {
+      FunctionRef callee = module_.resolve_function(call.callee, f.unit);
+      return callee.function ? summarize(callee) : nullptr;
+    };
+    LockWalk walk(f, table_, lookup);
+    ++result_.functions_walked;
+    if (!walk.run()) {
+      ++result_.functions_given_up;
+      return {};
+    }
+    const WalkFindings& found = walk.findings();
+    result_.double_locks.insert(result_.double_locks.end(), found.double_locks.begin(), found.double_locks.end());
+    result_.unlocks_without_lock.insert(result_.unlocks_without_lock.end(), found.unlocks_without_lock.begin(),
+                                        found.unlocks_without_lock.end());
+    FunctionLockSummary summary;
+    for (const auto& [lock, of] : returns_by_lock(walk.returns())) judge(f, lock, of, summary);
+    return summary;
+  }
+
+  // Decides what the returns say of one lock: a summary effect, or findings at the returns.
+  void judge(const FunctionRef& f, const LockRef& lock, const ReturnsOfLock& of, FunctionLockSummary& summary) {
+    LockEffect effect;
+    effect.lock = lock;
+    effect.lock_class = of.any ? of.any->lock_class : "";
+    effect.spelling = of.any ? of.any->spelling : "";
+    if (of.unsettled || (!of.held.empty() && !of.released.empty())) {
+      effect.kind = LockEffect::Kind::Unsettled;
+      summary.effects.push_back(effect);
+      return;
+    }
+    if (!of.released.empty()) {
+      // A releasing helper when it releases on every return; otherwise its callers cannot know.
+      effect.kind = of.free.empty() ? LockEffect::Kind::Releases : LockEffect::Kind::Unsettled;
+      summary.effects.push_back(effect);
+      return;
+    }
+    if (of.held.empty()) return;
+    unsigned held = of.classes(of.held), free = of.classes(of.free);
+    if (of.free.empty() || only_success(held, free)) {
+      effect.kind = LockEffect::Kind::Acquires;
+      effect.held_when = of.free.empty() ? kAnyValue : held;
+      effect.free_when = free;
+      effect.with = of.held.front()->locks.at(lock).acquired_with;
+      summary.effects.push_back(effect);
+      return;
+    }
+    report_inconsistent(f, lock, of);
+    effect.kind = LockEffect::Kind::Unsettled;
+    summary.effects.push_back(effect);
+  }
+
+  // Every return that holds it: the returns without it are the function's normal way out.
+  void report_inconsistent(const FunctionRef& f, const LockRef& lock, const ReturnsOfLock& of) {
+    for (const ReturnRecord* r : of.held) {
+      if (!reported_.insert({r->at, lock}).second) continue;
+      const HeldLock& h = r->locks.at(lock);
+      result_.held_at_return.push_back({f, h.spelling, r->at, h.acquired_at, h.acquired_with, of.free.front()->at});
+    }
+  }
+
+  const ModuleModel& module_;
+  const LockTable& table_;
+  std::map<const FunctionFacts*, FunctionLockSummary> summaries_;
+  std::set<const FunctionFacts*> in_progress_;
+  std::set<std::pair<SourceLocation, LockRef>> reported_;
+  LockBalanceResult result_;
+};
+
+}  // namespace
+
+LockBalanceResult analyze_lock_balance(const ModuleModel& module, const LockTable& locks) {
+  return ModuleLockBalance(module, locks).run();
+}
+
+}  // namespace kmodlint::locking
