@@ -124,8 +124,8 @@ LockTable load_lock_table(const std::string& path) {
     for_each_in(root, "primitives", path, [&](const YAML::Node& n) {
       yaml_reject_unknown_keys(n,
                                {"name", "kind", "callee", "alt_callees", "unwrap", "class", "op", "mode", "lock_arg",
-                                "held_when", "disables", "flags", "may_sleep", "pairs_with", "leaves_held", "source",
-                                "notes"},
+                                "held_when", "disables", "flags", "may_sleep", "pairs_with", "leaves_held", "fails_with",
+                                "source", "notes"},
                                path);
       LockPrimitive p;
       p.name = yaml_required_string(n, "name", path);
@@ -158,6 +158,12 @@ LockTable load_lock_table(const std::string& path) {
       }
       p.may_sleep = yaml_bool(n, "may_sleep", path, false);
       p.pairs_with = yaml_string_list(n, "pairs_with", path);
+      p.fails_with = yaml_string(n, "fails_with", path);
+      if (!p.fails_with.empty()) {
+        one_of(n, "fails_with", p.fails_with, {"negative", "positive"}, path);
+        if (p.held_when != "zero") yaml_fail(n["fails_with"], path, "key 'fails_with': only for held_when: zero");
+      }
+      if (p.held_when == "zero" && p.fails_with.empty()) p.fails_with = "negative";
       p.leaves_held = yaml_string(n, "leaves_held", path);
       if (!p.leaves_held.empty()) {
         one_of(n, "leaves_held", p.leaves_held, {"exclusive", "shared"}, path);

@@ -32,6 +32,7 @@ struct LockPrimitive {
   std::string mode;  // exclusive, shared
   int lock_arg = -1;  // -1: no lock object (rcu, local_irq, ...)
   std::string held_when;  // always, nonzero, zero (acquire forms)
+  std::string fails_with;  // held_when zero: what a failure returns, negative (-EINTR) or positive (down_trylock)
   std::vector<std::string> disables;  // irq, bh, preempt, migrate
   std::string flags_from;  // result, arg, macro_arg ("" when none)
   int flags_index = -1;

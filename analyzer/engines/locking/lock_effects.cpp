@@ -74,7 +74,7 @@ std::vector<PathState> LockWalk::apply_primitive(PathState state, const LockPrim
   acquire(state, lock, spelling, p.lock_class, may_nest, false, call, p.name);
   restrict_value(state, ValueKey::call_result(call_index), held_classes(p.held_when));
   fail_try(failed, lock, spelling, p.lock_class, call, p.name);
-  restrict_value(failed, ValueKey::call_result(call_index), failed_classes(p.held_when));
+  restrict_value(failed, ValueKey::call_result(call_index), failed_classes(p));
   return {std::move(state), std::move(failed)};
 }
 

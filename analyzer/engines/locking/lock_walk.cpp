@@ -63,9 +63,9 @@ unsigned held_classes(const std::string& held_when) {
 }
 
 // -EINTR (or down_trylock's 1) when `zero` means taken; 0 (false) when `nonzero` does.
-unsigned failed_classes(const std::string& held_when) {
-  if (held_when == "zero") return kNegative | kPositive;
-  if (held_when == "nonzero") return kZero;
+unsigned failed_classes(const LockPrimitive& p) {
+  if (p.held_when == "zero") return p.fails_with == "positive" ? kPositive : kNegative;
+  if (p.held_when == "nonzero") return kZero;
   return 0;
 }
 

@@ -19,7 +19,7 @@ constexpr unsigned kNegative = 1, kZero = 2, kPositive = 4, kAnyValue = 7;
 
 // The classes a successful and a failed try-acquire return (`held_when` of rules/locks.yaml).
 unsigned held_classes(const std::string& held_when);
-unsigned failed_classes(const std::string& held_when);
+unsigned failed_classes(const LockPrimitive& p);
 
 // Nesting depth a path counts up to (a lock taken in a loop without release).
 constexpr int kMaxDepth = 3;
