@@ -28,6 +28,7 @@ struct ReturnsOfLock {
   std::vector<const ReturnRecord*> free;      // the caller's state: untouched, or taken and given back
   std::vector<const ReturnRecord*> released;  // the caller's lock released
   bool unsettled = false;                     // some path lost track of it
+  bool released_by_function = false;          // some path took it and gave it back itself
   const HeldLock* any = nullptr;
 
   unsigned classes(const std::vector<const ReturnRecord*>& records) const {
@@ -60,6 +61,7 @@ std::map<LockRef, ReturnsOfLock> returns_by_lock(const std::set<ReturnRecord>& r
         of.released.push_back(&r);
       else
         of.free.push_back(&r);
+      if (!h.unknown && h.depth == 0 && h.proven_free && !h.freed_by_failed_try) of.released_by_function = true;
     }
   }
   return out;
@@ -149,7 +151,10 @@ class ModuleLockBalance {
       summary.effects.push_back(effect);
       return;
     }
-    report_inconsistent(f, lock, of);
+    // Only a function that gives the lock back itself on some path is known to owe it on the
+    // others (smatch's rule too): one that never releases it (a USB pre_reset whose post_reset
+    // unlocks, `if (q->host) mutex_lock(...)` in a lock helper) leaves it to someone else.
+    if (of.released_by_function) report_inconsistent(f, lock, of);
     effect.kind = LockEffect::Kind::Unsettled;
     summary.effects.push_back(effect);
   }
