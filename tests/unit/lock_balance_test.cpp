@@ -346,6 +346,30 @@ TEST(LockBalance, ALocalPointerStandsForWhatItWasAssigned) {
   EXPECT_TRUE(r.unlocks_without_lock.empty());
 }
 
+TEST(LockBalance, LocksOfArrayElementsAreNeverDoubleLocks) {
+  // for (i = 0; i < n; i++) spin_lock(&d->port[i].lock): one key names every element.
+  FunctionFacts f = straight_line({"spin_lock", "spin_lock", "spin_unlock", "spin_unlock"});
+  for (CallEvent& call : f.calls) {
+    call.args[0].path = "->port[].lock";
+    call.args[0].text = "&d->port[i].lock";
+  }
+  LockBalanceResult r = FakeModule({f}).analyze();
+  EXPECT_TRUE(r.double_locks.empty());
+  EXPECT_TRUE(r.unlocks_without_lock.empty());
+}
+
+TEST(LockBalance, NeverReleasingTheLockItselfIsNotAnInconsistentReturn) {
+  // if (v) mutex_lock(&d->lock); return: a lock helper for its caller, not a finding.
+  FunctionBuilder b("maybe_lock", "void", {"d", "v"});
+  int entry = b.block(), take = b.block(), done = b.block(), exit = b.block();
+  b.branch(entry, BranchCondition::Test::NonZero, param("v"), take, done);
+  b.call(take, "mutex_lock", {lock_of("d")}, 10);
+  b.jump(take, done);
+  b.jump(done, exit);
+  LockBalanceResult r = FakeModule({b.finish(exit)}).analyze();
+  EXPECT_TRUE(r.held_at_return.empty());
+}
+
 TEST(LockBalance, TheCheckWordsHeldAtReturnWithTheAcquireAsANote) {
   FakeModule module({error_return_keeps_lock(false)});
   std::vector<Finding> findings = run_checks(module.linked, {find_check("lock-imbalance")});

@@ -67,12 +67,18 @@ std::map<LockRef, ReturnsOfLock> returns_by_lock(const std::set<ReturnRecord>& r
   return out;
 }
 
-// Success returns: what a caller takes as "it worked" (0, true, a valid pointer); the others are
-// failures (negative, false, NULL, an error pointer).
-bool only_success(unsigned held, unsigned free) {
-  bool zero_success = (held & ~(kZero | kPositive)) == 0 && (free & ~kNegative) == 0;
-  bool nonzero_success = (held & ~kPositive) == 0 && (free & ~(kZero | kNegative)) == 0;
-  return held != 0 && free != 0 && (zero_success || nonzero_success);
+// A caller tells two returns apart by the value (0 from -EINVAL, a pointer from NULL) -- but a
+// return that may be an error (negative) never excuses holding the lock when a success return
+// does not: that is the bug this check is for.
+bool values_tell_apart(unsigned held, unsigned free, bool pointer) {
+  return (held & free) == 0 && (pointer || (held & kNegative) == 0);
+}
+
+// ... or by what it passed: `if (global) mutex_lock(...)` with `global` a parameter.
+bool parameters_tell_apart(const ReturnRecord& a, const ReturnRecord& b) {
+  for (const auto& [key, classes] : a.params)
+    if (auto found = b.params.find(key); found != b.params.end() && (classes & found->second) == 0) return true;
+  return false;
 }
 
 class ModuleLockBalance {
@@ -142,8 +148,9 @@ class ModuleLockBalance {
       return;
     }
     if (of.held.empty()) return;
+    bool pointer = f.function->return_type.find('*') != std::string::npos;
     unsigned held = of.classes(of.held), free = of.classes(of.free);
-    if (of.free.empty() || only_success(held, free)) {
+    if (of.free.empty() || values_tell_apart(held, free, pointer)) {
       effect.kind = LockEffect::Kind::Acquires;
       effect.held_when = of.free.empty() ? kAnyValue : held;
       effect.free_when = free;
@@ -153,18 +160,25 @@ class ModuleLockBalance {
     }
     // Only a function that gives the lock back itself on some path is known to owe it on the
     // others (smatch's rule too): one that never releases it (a USB pre_reset whose post_reset
-    // unlocks, `if (q->host) mutex_lock(...)` in a lock helper) leaves it to someone else.
-    if (of.released_by_function) report_inconsistent(f, lock, of);
+    // unlocks, `if (q->host) mutex_lock(q->mutex)` in a lock helper) leaves it to someone else.
+    if (of.released_by_function) report_inconsistent(f, lock, of, pointer);
     effect.kind = LockEffect::Kind::Unsettled;
     summary.effects.push_back(effect);
   }
 
-  // Every return that holds it: the returns without it are the function's normal way out.
-  void report_inconsistent(const FunctionRef& f, const LockRef& lock, const ReturnsOfLock& of) {
+  // Every return that holds it while a return the caller cannot tell apart does not.
+  void report_inconsistent(const FunctionRef& f, const LockRef& lock, const ReturnsOfLock& of, bool pointer) {
     for (const ReturnRecord* r : of.held) {
-      if (!reported_.insert({r->at, lock}).second) continue;
+      const ReturnRecord* without = nullptr;
+      for (const ReturnRecord* candidate : of.free)
+        if (!values_tell_apart(r->value_classes, candidate->value_classes, pointer) &&
+            !parameters_tell_apart(*r, *candidate)) {
+          without = candidate;
+          break;
+        }
+      if (!without || !reported_.insert({r->at, lock}).second) continue;
       const HeldLock& h = r->locks.at(lock);
-      result_.held_at_return.push_back({f, h.spelling, r->at, h.acquired_at, h.acquired_with, of.free.front()->at});
+      result_.held_at_return.push_back({f, h.spelling, r->at, h.acquired_at, h.acquired_with, without->at});
     }
   }
 

@@ -30,7 +30,25 @@ std::string spelling_through(const ValueRef& arg, const std::string& path) {
   return "&" + base + path;
 }
 
+// Whether two calls that name the lock this way name the same lock: not an array element's
+// (`&d->port[i].lock` is every element's) nor a spelling the facts cannot resolve.
+bool comparable(const LockRef& lock) {
+  return !lock.implicit_class.empty() || (lock.object.kind != ValueKey::Kind::Text && !lock.object.has_element());
+}
+
 }  // namespace
+
+// A lock reached through `p->lock` says p is not NULL on this path (`if (p) mutex_unlock(&p->lock)`).
+void LockWalk::assume_not_null(PathState& state, const ValueRef& lock_expression) const {
+  using K = ValueRef::Kind;
+  if ((lock_expression.kind != K::Local && lock_expression.kind != K::Param) || !lock_expression.path.starts_with("->"))
+    return;
+  ValueRef pointer;
+  pointer.kind = lock_expression.kind;
+  pointer.root = lock_expression.root;
+  ValueKey key = lifetimes::key_of(pointer, fn_);
+  if (!key.empty()) restrict_value(state, key, kNegative | kPositive);
+}
 
 std::vector<PathState> LockWalk::process_call(PathState state, const CallEvent& call, int call_index) {
   state.knowledge.erase(ValueKey::call_result(call_index));  // a call in a loop: this evaluation's result
@@ -41,9 +59,41 @@ std::vector<PathState> LockWalk::process_call(PathState state, const CallEvent& 
   }
   if (call.callee.empty() || table_.find_guard_by_constructor(call.callee))
     return {std::move(state)};  // a scoped guard releases at scope exit
-  if (const FunctionLockSummary* summary = summaries_(call); summary && !summary->effects.empty())
+  if (const FunctionLockSummary* summary = summaries_(call)) {
+    if (summary->effects.empty()) return {std::move(state)};
     return apply_summary(std::move(state), *summary, call, call_index);
+  }
+  if (call.callee.find("lock") != std::string::npos && !unwrap_calls_.count(call.callee))
+    forget_locks_of_arguments(state, call);
   return {std::move(state)};
+}
+
+namespace {
+
+// The variable an object key starts from: `d` of `d->sub.lock`.
+ValueKey root_of(const ValueKey& object) {
+  ValueKey root = object;
+  root.path.clear();
+  root.ops.clear();
+  return root;
+}
+
+}  // namespace
+
+void LockWalk::forget_locks_of_arguments(PathState& state, const CallEvent& call) const {
+  for (const ValueRef& arg : call.args) {
+    ValueKey object = object_key(arg, fn_, state.aliases);
+    if (object.empty() || object.kind == ValueKey::Kind::Text) continue;
+    state.opaque_objects.insert(root_of(object));
+    for (auto& [lock, h] : state.locks)
+      if (root_of(lock.object) == root_of(object)) h.unknown = true;
+  }
+}
+
+HeldLock& LockWalk::held(PathState& state, const LockRef& lock) {
+  HeldLock& h = state.locks[lock];
+  if (!lock.object.empty() && state.opaque_objects.count(root_of(lock.object))) h.unknown = true;
+  return h;
 }
 
 std::vector<PathState> LockWalk::apply_primitive(PathState state, const LockPrimitive& p, const CallEvent& call,
@@ -60,9 +110,10 @@ std::vector<PathState> LockWalk::apply_primitive(PathState state, const LockPrim
     spelling = arg->text;
     if (lock.object.empty()) return {std::move(state)};
   }
+  if (p.lock_arg >= 0) assume_not_null(state, *lock_argument(fn_, call, p.lock_arg, p.unwrap));
   bool may_nest = nests(p.lock_class, p.mode);
   if (p.op == "release") {
-    if (p.leaves_held.empty()) release(state, lock, spelling, p.lock_class, may_nest, call, p.name);
+    if (p.leaves_held.empty()) release(state, lock, spelling, p.lock_class, call, p.name);
     return {std::move(state)};
   }
   if (p.op == "acquire" || p.held_when == "always") {
@@ -91,8 +142,8 @@ std::vector<PathState> LockWalk::apply_summary(PathState state, const FunctionLo
       }
       bool may_nest = nests(effect.lock_class, "exclusive");
       switch (effect.kind) {
-        case LockEffect::Kind::Releases: release(s, lock, spelling, effect.lock_class, may_nest, call, call.callee); break;
-        case LockEffect::Kind::Unsettled: s.locks[lock].unknown = true; break;
+        case LockEffect::Kind::Releases: release(s, lock, spelling, effect.lock_class, call, call.callee); break;
+        case LockEffect::Kind::Unsettled: held(s, lock).unknown = true; break;
         case LockEffect::Kind::Acquires: {
           if (effect.held_when == kAnyValue) {
             acquire(s, lock, spelling, effect.lock_class, may_nest, true, call, call.callee);
@@ -138,12 +189,14 @@ bool LockWalk::to_caller_terms(LockRef& lock, std::string& spelling, const CallE
 void LockWalk::acquire(PathState& state, const LockRef& lock, const std::string& spelling,
                        const std::string& lock_class, bool may_nest, bool report_double, const CallEvent& call,
                        const std::string& with) {
-  HeldLock& h = state.locks[lock];
+  HeldLock& h = held(state, lock);
   if (h.unknown) return;
   if (h.spelling.empty()) h.spelling = spelling;
   h.lock_class = lock_class;
   if (h.depth >= 1 && !may_nest) {
-    if (report_double && reported_.insert(call.location).second)
+    // The same call again is a loop coming round (a lock per element, a retry the walk cannot
+    // rule out), not a proof.
+    if (report_double && comparable(lock) && h.acquired_at != call.location && reported_.insert(call.location).second)
       findings_.double_locks.push_back({function_, h.spelling, call.location, with, h.acquired_at});
     return;
   }
@@ -159,13 +212,13 @@ void LockWalk::acquire(PathState& state, const LockRef& lock, const std::string&
 }
 
 void LockWalk::release(PathState& state, const LockRef& lock, const std::string& spelling,
-                       const std::string& lock_class, bool may_nest, const CallEvent& call, const std::string& with) {
-  HeldLock& h = state.locks[lock];
+                       const std::string& lock_class, const CallEvent& call, const std::string& with) {
+  HeldLock& h = held(state, lock);
   if (h.unknown) return;
   if (h.spelling.empty()) h.spelling = spelling;
   h.lock_class = lock_class;
   if (h.depth <= 0 && h.proven_free) {
-    if (reported_.insert(call.location).second) {
+    if (comparable(lock) && h.freed_at != call.location && reported_.insert(call.location).second) {
       UnlockWithoutLock u{function_, h.spelling, call.location, with,
                           h.freed_by_failed_try ? UnlockWithoutLock::Because::TryFailed
                                                 : UnlockWithoutLock::Because::ReleasedBefore,
@@ -175,9 +228,9 @@ void LockWalk::release(PathState& state, const LockRef& lock, const std::string&
     return;
   }
   --h.depth;
-  // Back to what the caller held, or below it: a second release would be wrong (for a lock the
-  // caller may hold more than once, only once the path's own hold is given back).
-  if (h.depth == 0 || (h.depth < 0 && !may_nest)) {
+  // The path's own hold given back: a second release would be wrong. (Below what the caller
+  // held proves nothing: a call the walk cannot see into may have taken it again.)
+  if (h.depth == 0) {
     h.proven_free = true;
     h.freed_at = call.location;
     h.freed_with = with;
@@ -188,7 +241,7 @@ void LockWalk::release(PathState& state, const LockRef& lock, const std::string&
 
 void LockWalk::fail_try(PathState& state, const LockRef& lock, const std::string& spelling,
                         const std::string& lock_class, const CallEvent& call, const std::string& with) {
-  HeldLock& h = state.locks[lock];
+  HeldLock& h = held(state, lock);
   if (h.unknown || h.depth > 0) return;
   if (h.spelling.empty()) h.spelling = spelling;
   h.lock_class = lock_class;

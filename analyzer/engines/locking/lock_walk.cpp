@@ -74,17 +74,18 @@ bool Alias::operator<(const Alias& other) const {
 }
 
 bool PathState::operator<(const PathState& other) const {
-  return std::tie(locks, knowledge, aliases, last_try_call) <
-         std::tie(other.locks, other.knowledge, other.aliases, other.last_try_call);
+  return std::tie(locks, knowledge, aliases, last_try_call, opaque_objects) <
+         std::tie(other.locks, other.knowledge, other.aliases, other.last_try_call, other.opaque_objects);
 }
 
 bool ReturnRecord::operator<(const ReturnRecord& other) const {
-  return std::tie(at, value_classes, locks) < std::tie(other.at, other.value_classes, other.locks);
+  return std::tie(at, value_classes, locks, params) < std::tie(other.at, other.value_classes, other.locks, other.params);
 }
 
 LockWalk::LockWalk(FunctionRef function, const LockTable& table, SummaryLookup summaries)
     : function_(function), fn_(*function.function), table_(table), summaries_(std::move(summaries)) {
   index_tested_values();
+  for (const LockPrimitive& p : table_.primitives) unwrap_calls_.insert(p.unwrap.begin(), p.unwrap.end());
 }
 
 ValueKey LockWalk::object_key(const ValueRef& v, const FunctionFacts& fn, const std::map<std::string, Alias>& aliases) {
@@ -254,7 +255,11 @@ void LockWalk::process_assign(PathState& state, const AssignEvent& assign) const
                              ? ValueKey::call_result(assign.value.call_index)
                              : lifetimes::key_of(assign.value, fn_).bare();
     bool from_tracked = false;
-    if (auto found = state.knowledge.find(value_key); !value_key.empty() && found != state.knowledge.end()) {
+    if (assign.chosen) {
+      // `failed = !mutex_trylock(&m)`: the value follows what the path knows of the test.
+      classes = chosen_classes(state, *assign.chosen);
+      from_tracked = classes.has_value();
+    } else if (auto found = state.knowledge.find(value_key); !value_key.empty() && found != state.knowledge.end()) {
       classes = found->second;
       from_tracked = true;
     } else if (assign.value.kind == ValueRef::Kind::IntConstant) {
@@ -274,6 +279,19 @@ void LockWalk::process_assign(PathState& state, const AssignEvent& assign) const
     ValueKey object = object_key(v, fn_, state.aliases);
     if (!object.empty()) state.aliases[target.root] = Alias{object, v.address_of};
   }
+}
+
+std::optional<unsigned> LockWalk::chosen_classes(const PathState& state, const ChosenValue& chosen) const {
+  const BranchCondition& c = chosen.condition;
+  ValueKey key = condition_key(c, state.last_try_call);
+  auto found = key.empty() ? state.knowledge.end() : state.knowledge.find(key);
+  if (found == state.knowledge.end()) return std::nullopt;
+  bool is_err = c.test == BranchCondition::Test::IsErr || c.test == BranchCondition::Test::IsErrOrNull;
+  unsigned holds = test_classes(c.test, !(is_err && c.negated));
+  unsigned fails = test_classes(c.test, is_err && c.negated);
+  if ((found->second & ~holds) == 0) return sign_classes(chosen.if_true);
+  if ((found->second & ~fails) == 0) return sign_classes(chosen.if_false);
+  return std::nullopt;
 }
 
 unsigned LockWalk::return_classes(const PathState& state, const ReturnEvent& ret) const {
@@ -299,6 +317,8 @@ void LockWalk::record_return(const PathState& state, const SourceLocation& at, u
   record.at = at;
   record.value_classes = classes;
   record.locks = state.locks;
+  for (const auto& [key, classes] : state.knowledge)
+    if (key.kind == ValueKey::Kind::Param) record.params.emplace(key, classes);
   returns_.insert(std::move(record));
 }
 

@@ -54,6 +54,9 @@ struct PathState {
   std::map<lifetimes::ValueKey, unsigned> knowledge;  // value classes the path allows for a tested value
   std::map<std::string, Alias> aliases;
   int last_try_call = -1;  // the try-lock call the path made last (its macro may be tested by spelling)
+  // Objects a lock function the walk cannot see into was given (a module header's inline
+  // ath_txq_lock(sc, txq)): the locks inside them are unknown from there on.
+  std::set<lifetimes::ValueKey> opaque_objects;
   bool operator<(const PathState& other) const;
 };
 
@@ -62,6 +65,7 @@ struct ReturnRecord {
   SourceLocation at;
   unsigned value_classes = kAnyValue;
   std::map<LockRef, HeldLock> locks;
+  std::map<lifetimes::ValueKey, unsigned> params;  // what the path knew of the parameters it tested
   bool operator<(const ReturnRecord& other) const;
 };
 
@@ -111,9 +115,16 @@ class LockWalk {
   void acquire(PathState& state, const LockRef& lock, const std::string& spelling, const std::string& lock_class,
                bool may_nest, bool report_double, const CallEvent& call, const std::string& with);
   void release(PathState& state, const LockRef& lock, const std::string& spelling, const std::string& lock_class,
-               bool may_nest, const CallEvent& call, const std::string& with);
+               const CallEvent& call, const std::string& with);
+  // A lock-named function the walk cannot see into (a module header's inline mddev_lock(mddev)):
+  // what the path knew of the locks inside its arguments' objects is lost, now and later.
+  void forget_locks_of_arguments(PathState& state, const CallEvent& call) const;
+  void assume_not_null(PathState& state, const ValueRef& lock_expression) const;
+  std::optional<unsigned> chosen_classes(const PathState& state, const ChosenValue& chosen) const;
   void fail_try(PathState& state, const LockRef& lock, const std::string& spelling, const std::string& lock_class,
                 const CallEvent& call, const std::string& with);
+  // The path's record of `lock`, unknown when its object went through an opaque lock function.
+  static HeldLock& held(PathState& state, const LockRef& lock);
   // Sets the value classes of `key` on the path (intersected with what it knew); false: no value left.
   static bool restrict_value(PathState& state, const lifetimes::ValueKey& key, unsigned classes);
 
@@ -125,6 +136,7 @@ class LockWalk {
   const LockTable& table_;
   SummaryLookup summaries_;
   std::set<lifetimes::ValueKey> tracked_values_;  // values whose classes the walk keeps
+  std::set<std::string> unwrap_calls_;            // spinlock_check(): part of a lock primitive's expansion
   std::set<std::pair<int, PathState>> seen_;
   std::set<ReturnRecord> returns_;
   WalkFindings findings_;
