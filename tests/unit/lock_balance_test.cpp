@@ -370,6 +370,26 @@ TEST(LockBalance, NeverReleasingTheLockItselfIsNotAnInconsistentReturn) {
   EXPECT_TRUE(r.held_at_return.empty());
 }
 
+TEST(LockBalance, ARecursiveLockHelperIsNotAnInconsistentReturn) {
+  // if (d->owner != current) { mutex_lock(&d->lock); if (rc) { mutex_unlock(&d->lock); return rc; } }
+  // return 0 (l.20): the same return with and without the lock, by the function's own state.
+  FunctionBuilder b("fw_lock", "int");
+  int entry = b.block(), take = b.block(), fail = b.block(), done = b.block(), exit = b.block();
+  ValueRef owner = param("d");
+  owner.kind = ValueRef::Kind::Other;
+  owner.text = "d->owner != current";
+  b.branch(entry, BranchCondition::Test::Unknown, owner, take, done);
+  b.call(take, "mutex_lock", {lock_of("d")}, 10);
+  int rc = b.call(take, "wait_empty", {param("d")}, 11);
+  b.assign(take, local("rc"), call_result(rc), 11);
+  b.branch(take, BranchCondition::Test::NonZero, local("rc"), fail, done);
+  b.call(fail, "mutex_unlock", {lock_of("d")}, 13);
+  b.ret(fail, local("rc"), 14, exit);
+  b.ret(done, constant(0), 20, exit);
+  LockBalanceResult r = FakeModule({b.finish(exit)}).analyze();
+  EXPECT_TRUE(r.held_at_return.empty());
+}
+
 TEST(LockBalance, TheCheckWordsHeldAtReturnWithTheAcquireAsANote) {
   FakeModule module({error_return_keeps_lock(false)});
   std::vector<Finding> findings = run_checks(module.linked, {find_check("lock-imbalance")});

@@ -74,6 +74,14 @@ bool values_tell_apart(unsigned held, unsigned free, bool pointer) {
   return (held & free) == 0 && (pointer || (held & kNegative) == 0);
 }
 
+// The path to this return did not take the lock (a failed trylock does not take it either).
+bool never_taken(const ReturnRecord& r, const LockRef& lock) {
+  auto found = r.locks.find(lock);
+  if (found == r.locks.end()) return true;
+  const HeldLock& h = found->second;
+  return h.depth == 0 && (!h.proven_free || h.freed_by_failed_try);
+}
+
 // ... or by what it passed: `if (global) mutex_lock(...)` with `global` a parameter.
 bool parameters_tell_apart(const ReturnRecord& a, const ReturnRecord& b) {
   for (const auto& [key, classes] : a.params)
@@ -166,13 +174,16 @@ class ModuleLockBalance {
     summary.effects.push_back(effect);
   }
 
-  // Every return that holds it while a return the caller cannot tell apart does not.
+  // Every return that holds it while a return the caller cannot tell apart does not. The same
+  // return statement reached without ever taking the lock does not count: the function takes
+  // it under a condition of its own state (`if (priv->owner != current) mutex_lock(...)`, a
+  // recursive lock), which an early error return that forgets the unlock is not.
   void report_inconsistent(const FunctionRef& f, const LockRef& lock, const ReturnsOfLock& of, bool pointer) {
     for (const ReturnRecord* r : of.held) {
       const ReturnRecord* without = nullptr;
       for (const ReturnRecord* candidate : of.free)
         if (!values_tell_apart(r->value_classes, candidate->value_classes, pointer) &&
-            !parameters_tell_apart(*r, *candidate)) {
+            !parameters_tell_apart(*r, *candidate) && !(candidate->at == r->at && never_taken(*candidate, lock))) {
           without = candidate;
           break;
         }
