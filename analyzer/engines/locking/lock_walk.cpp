@@ -124,7 +124,7 @@ void LockWalk::index_tested_values() {
   std::map<ValueKey, int> tests;
   for (const BasicBlock& block : fn_.blocks)
     if (block.condition) {
-      ValueKey key = condition_key(*block.condition, -1);
+      ValueKey key = tested_value(*block.condition, -1).key;
       if (!key.empty()) ++tests[key];
     }
   for (const auto& [key, count] : tests)
@@ -136,23 +136,55 @@ void LockWalk::index_tested_values() {
     }
 }
 
-// What a branch tests, as a value key. A try-lock macro whose result goes through `?:`
-// (spin_trylock_irqsave) is tested through its spelling: that names the path's last try-lock call
-// when it is a call of that macro.
-ValueKey LockWalk::condition_key(const BranchCondition& c, int last_try_call) const {
-  if (c.test == BranchCondition::Test::Unknown) return {};
+// `ret = spin_trylock_irqsave(&l, f)`: a try-lock macro whose result goes through `?:` is not a
+// call result in the facts, only its spelling. It names the path's last try-lock call when that is
+// a call of this macro.
+ValueKey LockWalk::try_macro_result(const ValueRef& v, int last_try_call) const {
+  if (v.kind != ValueRef::Kind::Other || v.text.empty()) return {};
+  if (last_try_call < 0 || last_try_call >= static_cast<int>(fn_.calls.size())) return {};
+  const LockPrimitive* p = table_.find_primitive_by_callee(fn_.calls[last_try_call].callee);
+  if (!p) return {};
+  for (const LockPrimitive& named : table_.primitives)
+    if (named.op == "try_acquire" && named.callee == p->callee && v.text.starts_with(named.name + "("))
+      return ValueKey::call_result(last_try_call);
+  return {};
+}
+
+// What a branch tests, as a value key and a test. A condition the facts cannot name
+// (`phba->sli_rev == LPFC_SLI_REV4`) is kept by its spelling, so testing it again takes the same
+// way -- not when it calls something: each evaluation may give another answer.
+TestedValue LockWalk::tested_value(const BranchCondition& c, int last_try_call) const {
   using K = ValueRef::Kind;
-  if (c.subject.kind == K::CallResult) return ValueKey::call_result(c.subject.call_index);
+  if (c.test == BranchCondition::Test::Unknown) {
+    if (c.subject.kind != K::Other || c.subject.text.empty() || c.subject.text.find('(') != std::string::npos)
+      return {};
+    return {ValueKey::text(c.subject.text), BranchCondition::Test::NonZero};
+  }
+  if (c.subject.kind == K::CallResult) return {ValueKey::call_result(c.subject.call_index), c.test};
   if (c.subject.kind == K::Local || c.subject.kind == K::Param || c.subject.kind == K::Global)
-    return lifetimes::key_of(c.subject, fn_).bare();
+    return {lifetimes::key_of(c.subject, fn_).bare(), c.test};
   if (c.subject.kind != K::Other || c.subject.text.empty()) return {};
-  if (last_try_call >= 0 && last_try_call < static_cast<int>(fn_.calls.size()))
-    if (const LockPrimitive* p = table_.find_primitive_by_callee(fn_.calls[last_try_call].callee))
-      for (const LockPrimitive& named : table_.primitives)
-        if (named.op == "try_acquire" && named.callee == p->callee && c.subject.text.starts_with(named.name + "("))
-          return ValueKey::call_result(last_try_call);
-  if (c.subject.text.find('(') != std::string::npos) return {};  // a call: each evaluation may differ
-  return ValueKey::text(c.subject.text);
+  if (ValueKey key = try_macro_result(c.subject, last_try_call); !key.empty()) return {key, c.test};
+  if (c.subject.text.find('(') != std::string::npos) return {};
+  return {ValueKey::text(c.subject.text), c.test};
+}
+
+// A test of the last try-lock's result that the facts cannot read (`mutex_lock_interruptible(&m)
+// == -EINTR`, `ret == -EINTR`): neither branch knows whether the lock was taken.
+void LockWalk::forget_try_tested_unreadably(PathState& state, const BranchCondition& c) const {
+  if (state.last_try_call < 0 || state.last_try_call >= static_cast<int>(fn_.calls.size())) return;
+  const CallEvent& call = fn_.calls[state.last_try_call];
+  const LockPrimitive* p = table_.find_primitive_by_callee(call.callee);
+  if (!p || p->lock_arg < 0) return;
+  const std::string& text = c.subject.text;
+  bool mentions = text.find(call.callee + "(") != std::string::npos || text.find(p->name + "(") != std::string::npos;
+  if (!mentions && call.result_to && call.result_to->kind == ValueRef::Kind::Local)
+    mentions = mentions_identifier(text, call.result_to->root);
+  if (!mentions) return;
+  std::optional<ValueRef> arg = lock_argument(fn_, call, p->lock_arg, p->unwrap);
+  if (!arg) return;
+  LockRef lock{"", object_key(*arg, fn_, state.aliases)};
+  if (!lock.object.empty()) state.locks[lock].unknown = true;
 }
 
 bool LockWalk::nests(const std::string& lock_class, const std::string& mode) const {
@@ -220,14 +252,17 @@ std::vector<std::optional<PathState>> LockWalk::branch(const PathState& state, c
   std::vector<std::optional<PathState>> out(block.successors.size(), state);
   if (!block.condition || block.successors.size() != 2) return out;
   const BranchCondition& c = *block.condition;
-  ValueKey key = condition_key(c, state.last_try_call);
-  if (key.empty()) return out;
+  auto [key, test] = tested_value(c, state.last_try_call);
+  if (key.empty() || (test == BranchCondition::Test::Unknown)) {
+    for (auto& o : out) forget_try_tested_unreadably(*o, c);
+    return out;
+  }
   bool known = state.knowledge.count(key) > 0;
   if (!known && !tracked_values_.count(key)) return out;
-  bool is_err = c.test == BranchCondition::Test::IsErr || c.test == BranchCondition::Test::IsErrOrNull;
+  bool is_err = test == BranchCondition::Test::IsErr || test == BranchCondition::Test::IsErrOrNull;
   for (int i = 0; i < 2; ++i) {
     bool holds = (i == 0) != (is_err && c.negated);
-    if (!restrict_value(*out[i], key, test_classes(c.test, holds))) out[i].reset();  // no value takes this way
+    if (!restrict_value(*out[i], key, test_classes(test, holds))) out[i].reset();  // no value takes this way
   }
   return out;
 }
@@ -254,6 +289,7 @@ void LockWalk::process_assign(PathState& state, const AssignEvent& assign) const
     ValueKey value_key = assign.value.kind == ValueRef::Kind::CallResult
                              ? ValueKey::call_result(assign.value.call_index)
                              : lifetimes::key_of(assign.value, fn_).bare();
+    if (value_key.empty()) value_key = try_macro_result(assign.value, state.last_try_call);
     bool from_tracked = false;
     if (assign.chosen) {
       // `failed = !mutex_trylock(&m)`: the value follows what the path knows of the test.
@@ -283,12 +319,12 @@ void LockWalk::process_assign(PathState& state, const AssignEvent& assign) const
 
 std::optional<unsigned> LockWalk::chosen_classes(const PathState& state, const ChosenValue& chosen) const {
   const BranchCondition& c = chosen.condition;
-  ValueKey key = condition_key(c, state.last_try_call);
+  auto [key, test] = tested_value(c, state.last_try_call);
   auto found = key.empty() ? state.knowledge.end() : state.knowledge.find(key);
   if (found == state.knowledge.end()) return std::nullopt;
-  bool is_err = c.test == BranchCondition::Test::IsErr || c.test == BranchCondition::Test::IsErrOrNull;
-  unsigned holds = test_classes(c.test, !(is_err && c.negated));
-  unsigned fails = test_classes(c.test, is_err && c.negated);
+  bool is_err = test == BranchCondition::Test::IsErr || test == BranchCondition::Test::IsErrOrNull;
+  unsigned holds = test_classes(test, !(is_err && c.negated));
+  unsigned fails = test_classes(test, is_err && c.negated);
   if ((found->second & ~holds) == 0) return sign_classes(chosen.if_true);
   if ((found->second & ~fails) == 0) return sign_classes(chosen.if_false);
   return std::nullopt;

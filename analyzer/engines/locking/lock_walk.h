@@ -60,6 +60,12 @@ struct PathState {
   bool operator<(const PathState& other) const;
 };
 
+// What a branch condition tests: a value, and how.
+struct TestedValue {
+  lifetimes::ValueKey key;
+  BranchCondition::Test test = BranchCondition::Test::Unknown;
+};
+
 // A return reached by some path, with what that path held there.
 struct ReturnRecord {
   SourceLocation at;
@@ -109,7 +115,9 @@ class LockWalk {
   unsigned return_classes(const PathState& state, const ReturnEvent& ret) const;
   // The state on each successor; none where the path cannot go (its tested value rules it out).
   std::vector<std::optional<PathState>> branch(const PathState& state, const BasicBlock& block) const;
-  lifetimes::ValueKey condition_key(const BranchCondition& c, int last_try_call) const;
+  TestedValue tested_value(const BranchCondition& c, int last_try_call) const;
+  lifetimes::ValueKey try_macro_result(const ValueRef& v, int last_try_call) const;
+  void forget_try_tested_unreadably(PathState& state, const BranchCondition& c) const;
 
   // Lock operations on one path.
   void acquire(PathState& state, const LockRef& lock, const std::string& spelling, const std::string& lock_class,
