@@ -71,6 +71,10 @@ std::map<LockRef, ReturnsOfLock> returns_by_lock(const std::set<ReturnRecord>& r
 // return that may be an error (negative) never excuses holding the lock when a success return
 // does not: that is the bug this check is for.
 bool values_tell_apart(unsigned held, unsigned free, bool pointer) {
+  // A value the walk knows nothing of (`return esw->mode`, `return rcu_dereference_protected(...)`)
+  // against failures only (-EBUSY, NULL): the caller tells them apart by the failure.
+  unsigned failures = pointer ? kNegative | kZero : kNegative;
+  if (held == kAnyValue && free != 0 && (free & ~failures) == 0) return true;
   return (held & free) == 0 && (pointer || (held & kNegative) == 0);
 }
 
@@ -160,7 +164,7 @@ class ModuleLockBalance {
     unsigned held = of.classes(of.held), free = of.classes(of.free);
     if (of.free.empty() || values_tell_apart(held, free, pointer)) {
       effect.kind = LockEffect::Kind::Acquires;
-      effect.held_when = of.free.empty() ? kAnyValue : held;
+      effect.held_when = of.free.empty() ? kAnyValue : held == kAnyValue ? kAnyValue & ~free : held;
       effect.free_when = free;
       effect.with = of.held.front()->locks.at(lock).acquired_with;
       summary.effects.push_back(effect);

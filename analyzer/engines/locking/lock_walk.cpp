@@ -124,7 +124,7 @@ void LockWalk::index_tested_values() {
   std::map<ValueKey, int> tests;
   for (const BasicBlock& block : fn_.blocks)
     if (block.condition) {
-      ValueKey key = tested_value(*block.condition, -1).key;
+      ValueKey key = tested_value(*block.condition, block, -1).key;
       if (!key.empty()) ++tests[key];
     }
   for (const auto& [key, count] : tests)
@@ -153,7 +153,7 @@ ValueKey LockWalk::try_macro_result(const ValueRef& v, int last_try_call) const 
 // What a branch tests, as a value key and a test. A condition the facts cannot name
 // (`phba->sli_rev == LPFC_SLI_REV4`) is kept by its spelling, so testing it again takes the same
 // way -- not when it calls something: each evaluation may give another answer.
-TestedValue LockWalk::tested_value(const BranchCondition& c, int last_try_call) const {
+TestedValue LockWalk::tested_value(const BranchCondition& c, const BasicBlock& block, int last_try_call) const {
   using K = ValueRef::Kind;
   if (c.test == BranchCondition::Test::Unknown) {
     if (c.subject.kind != K::Other || c.subject.text.empty() || c.subject.text.find('(') != std::string::npos)
@@ -165,8 +165,22 @@ TestedValue LockWalk::tested_value(const BranchCondition& c, int last_try_call) 
     return {lifetimes::key_of(c.subject, fn_).bare(), c.test};
   if (c.subject.kind != K::Other || c.subject.text.empty()) return {};
   if (ValueKey key = try_macro_result(c.subject, last_try_call); !key.empty()) return {key, c.test};
+  if (ValueKey key = assigned_in_condition(c.subject, block); !key.empty()) return {key, c.test};
   if (c.subject.text.find('(') != std::string::npos) return {};
   return {ValueKey::text(c.subject.text), c.test};
+}
+
+// `if ((status = get_ready_ep(...)) < 0)`: the test is of the variable the block assigned last
+// under that name.
+ValueKey LockWalk::assigned_in_condition(const ValueRef& subject, const BasicBlock& block) const {
+  std::size_t eq = subject.text.find(" = ");
+  if (eq == std::string::npos) return {};
+  std::string name = subject.text.substr(0, eq);
+  while (!name.empty() && (name.front() == '(' || name.front() == ' ')) name.erase(0, 1);
+  for (auto it = block.events.rbegin(); it != block.events.rend(); ++it)
+    if (it->kind == Event::Kind::Assign && fn_.assigns[it->index].target.text == name)
+      return lifetimes::key_of(fn_.assigns[it->index].target, fn_).bare();
+  return {};
 }
 
 // A test of the last try-lock's result that the facts cannot read (`mutex_lock_interruptible(&m)
@@ -252,7 +266,7 @@ std::vector<std::optional<PathState>> LockWalk::branch(const PathState& state, c
   std::vector<std::optional<PathState>> out(block.successors.size(), state);
   if (!block.condition || block.successors.size() != 2) return out;
   const BranchCondition& c = *block.condition;
-  auto [key, test] = tested_value(c, state.last_try_call);
+  auto [key, test] = tested_value(c, block, state.last_try_call);
   if (key.empty() || (test == BranchCondition::Test::Unknown)) {
     for (auto& o : out) forget_try_tested_unreadably(*o, c);
     return out;
@@ -319,7 +333,7 @@ void LockWalk::process_assign(PathState& state, const AssignEvent& assign) const
 
 std::optional<unsigned> LockWalk::chosen_classes(const PathState& state, const ChosenValue& chosen) const {
   const BranchCondition& c = chosen.condition;
-  auto [key, test] = tested_value(c, state.last_try_call);
+  auto [key, test] = tested_value(c, BasicBlock{}, state.last_try_call);
   auto found = key.empty() ? state.knowledge.end() : state.knowledge.find(key);
   if (found == state.knowledge.end()) return std::nullopt;
   bool is_err = test == BranchCondition::Test::IsErr || test == BranchCondition::Test::IsErrOrNull;

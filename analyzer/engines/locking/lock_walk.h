@@ -115,7 +115,8 @@ class LockWalk {
   unsigned return_classes(const PathState& state, const ReturnEvent& ret) const;
   // The state on each successor; none where the path cannot go (its tested value rules it out).
   std::vector<std::optional<PathState>> branch(const PathState& state, const BasicBlock& block) const;
-  TestedValue tested_value(const BranchCondition& c, int last_try_call) const;
+  TestedValue tested_value(const BranchCondition& c, const BasicBlock& block, int last_try_call) const;
+  lifetimes::ValueKey assigned_in_condition(const ValueRef& subject, const BasicBlock& block) const;
   lifetimes::ValueKey try_macro_result(const ValueRef& v, int last_try_call) const;
   void forget_try_tested_unreadably(PathState& state, const BranchCondition& c) const;
 
