@@ -10,6 +10,7 @@
 #include "checks/invalid_export.h"
 #include "checks/irq_unsafe_lock.h"
 #include "checks/leak_on_init_error.h"
+#include "checks/lock_imbalance.h"
 #include "checks/lost_resource.h"
 #include "checks/mismatched_release.h"
 #include "checks/missing_module_exit.h"
@@ -93,6 +94,9 @@ const std::vector<CheckInfo>& all_checks() {
       {"irq-unsafe-lock", "shared-globals", Severity::Error,
        "a spinlock taken in an interrupt handler and, with interrupts enabled, in process context: deadlock", true,
        factory<IrqUnsafeLockCheck>()},
+      {"lock-imbalance", "locking", Severity::Warning,
+       "a lock held on one return of a function but not on another, taken twice on one path, or released unheld",
+       true, factory<LockImbalanceCheck>()},
       {"undefined-symbol", "externs", Severity::Error,
        "a function or variable the module uses that nothing it can link against defines; modpost and insmod reject it",
        true, factory<UndefinedSymbolCheck>()},

@@ -105,11 +105,15 @@ LockTable load_lock_table(const std::string& path) {
 
     LockTable table;
     for_each_in(root, "lock_classes", path, [&](const YAML::Node& n) {
-      yaml_reject_unknown_keys(n, {"id", "type", "sleeps", "description"}, path);
+      yaml_reject_unknown_keys(n, {"id", "type", "sleeps", "nests", "balanced", "description"}, path);
       LockClass c;
       c.id = yaml_required_string(n, "id", path);
       if (n["type"] && !n["type"].IsNull()) c.type = yaml_string(n, "type", path);
       c.sleeps = yaml_bool(n, "sleeps", path, false);
+      c.nests = yaml_string(n, "nests", path);
+      if (c.nests.empty()) c.nests = "never";
+      one_of(n, "nests", c.nests, {"never", "shared", "always"}, path);
+      c.balanced = yaml_bool(n, "balanced", path, true);
       c.description = yaml_string(n, "description", path);
       table.classes.push_back(c);
     });
@@ -120,7 +124,8 @@ LockTable load_lock_table(const std::string& path) {
     for_each_in(root, "primitives", path, [&](const YAML::Node& n) {
       yaml_reject_unknown_keys(n,
                                {"name", "kind", "callee", "alt_callees", "unwrap", "class", "op", "mode", "lock_arg",
-                                "held_when", "disables", "flags", "may_sleep", "pairs_with", "source", "notes"},
+                                "held_when", "disables", "flags", "may_sleep", "pairs_with", "leaves_held", "fails_with",
+                                "source", "notes"},
                                path);
       LockPrimitive p;
       p.name = yaml_required_string(n, "name", path);
@@ -153,6 +158,17 @@ LockTable load_lock_table(const std::string& path) {
       }
       p.may_sleep = yaml_bool(n, "may_sleep", path, false);
       p.pairs_with = yaml_string_list(n, "pairs_with", path);
+      p.fails_with = yaml_string(n, "fails_with", path);
+      if (!p.fails_with.empty()) {
+        one_of(n, "fails_with", p.fails_with, {"negative", "positive"}, path);
+        if (p.held_when != "zero") yaml_fail(n["fails_with"], path, "key 'fails_with': only for held_when: zero");
+      }
+      if (p.held_when == "zero" && p.fails_with.empty()) p.fails_with = "negative";
+      p.leaves_held = yaml_string(n, "leaves_held", path);
+      if (!p.leaves_held.empty()) {
+        one_of(n, "leaves_held", p.leaves_held, {"exclusive", "shared"}, path);
+        if (p.op != "release") yaml_fail(n["leaves_held"], path, "key 'leaves_held': only for op: release");
+      }
       p.source = yaml_required_string(n, "source", path);
       p.notes = yaml_string(n, "notes", path);
       table.primitives.push_back(p);

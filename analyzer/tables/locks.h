@@ -12,6 +12,12 @@ struct LockClass {
   std::string id;    // spinlock, mutex, rcu, local_irq, ...
   std::string type;  // C type of the lock object ("" for implicit states)
   bool sleeps = false;
+  // May the task that holds it take it again: never (a second acquire deadlocks), shared (only
+  // the read side nests), always (a count: read sides of RCU/SRCU, semaphores, CPU state).
+  std::string nests = "never";
+  // A function is expected to give back what it takes (lock-imbalance follows it); false for
+  // local CPU state, which other primitives also restore (spin_unlock_irqrestore).
+  bool balanced = true;
   std::string description;
 };
 
@@ -26,11 +32,13 @@ struct LockPrimitive {
   std::string mode;  // exclusive, shared
   int lock_arg = -1;  // -1: no lock object (rcu, local_irq, ...)
   std::string held_when;  // always, nonzero, zero (acquire forms)
+  std::string fails_with;  // held_when zero: what a failure returns, negative (-EINTR) or positive (down_trylock)
   std::vector<std::string> disables;  // irq, bh, preempt, migrate
   std::string flags_from;  // result, arg, macro_arg ("" when none)
   int flags_index = -1;
   bool may_sleep = false;
   std::vector<std::string> pairs_with;
+  std::string leaves_held;  // release forms that keep the lock in another mode (downgrade_write: shared)
   std::string source;
   std::string notes;
 

@@ -1,0 +1,375 @@
+// The path walk of lock balance. One state per (block, what the path holds and knows); a call that
+// may or may not take a lock (a trylock, mutex_lock_interruptible, a helper that holds it only
+// when it succeeds) splits the path, and the branches that test its result keep the half that
+// agrees with them.
+#include "engines/locking/lock_walk.h"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <tuple>
+
+#include "engines/concurrency/lock_calls.h"
+
+namespace kmodlint::locking {
+
+using lifetimes::ValueKey;
+
+namespace {
+
+// Paths (block visits with distinct states) one function may take before the walk gives up.
+constexpr int kMaxBlockVisits = 20000;
+
+unsigned sign_classes(std::int64_t value) { return value < 0 ? kNegative : value == 0 ? kZero : kPositive; }
+
+// The value classes for which `test` holds (holds) or does not (!holds).
+unsigned test_classes(BranchCondition::Test test, bool holds) {
+  using T = BranchCondition::Test;
+  switch (test) {
+    case T::NonZero: return holds ? kNegative | kPositive : kZero;
+    case T::Zero: return holds ? kZero : kNegative | kPositive;
+    case T::Negative: return holds ? kNegative : kZero | kPositive;
+    case T::NonNegative: return holds ? kZero | kPositive : kNegative;
+    case T::IsErr: return holds ? kNegative : kZero | kPositive;
+    case T::IsErrOrNull: return holds ? kNegative | kZero : kPositive;
+    case T::AtLeastPositive: return holds ? kPositive : kAnyValue;
+    case T::BelowPositive: return holds ? kAnyValue : kPositive;
+    case T::Unknown: return kAnyValue;
+  }
+  return kAnyValue;
+}
+
+bool mentions_identifier(const std::string& text, const std::string& name) {
+  for (std::size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
+    auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    bool before = at > 0 && ident(text[at - 1]);
+    bool after = at + name.size() < text.size() && ident(text[at + name.size()]);
+    if (!before && !after) return true;
+  }
+  return false;
+}
+
+int param_position(const FunctionFacts& fn, const std::string& name) {
+  auto found = std::find(fn.params.begin(), fn.params.end(), name);
+  return found == fn.params.end() ? -1 : static_cast<int>(found - fn.params.begin());
+}
+
+}  // namespace
+
+unsigned held_classes(const std::string& held_when) {
+  if (held_when == "zero") return kZero;
+  if (held_when == "nonzero") return kPositive;
+  return kAnyValue;
+}
+
+// -EINTR (or down_trylock's 1) when `zero` means taken; 0 (false) when `nonzero` does.
+unsigned failed_classes(const LockPrimitive& p) {
+  if (p.held_when == "zero") return p.fails_with == "positive" ? kPositive : kNegative;
+  if (p.held_when == "nonzero") return kZero;
+  return 0;
+}
+
+bool Alias::operator<(const Alias& other) const {
+  return std::tie(object, address_of) < std::tie(other.object, other.address_of);
+}
+
+bool PathState::operator<(const PathState& other) const {
+  return std::tie(locks, knowledge, aliases, last_try_call, opaque_objects) <
+         std::tie(other.locks, other.knowledge, other.aliases, other.last_try_call, other.opaque_objects);
+}
+
+bool ReturnRecord::operator<(const ReturnRecord& other) const {
+  return std::tie(at, value_classes, locks, params) < std::tie(other.at, other.value_classes, other.locks, other.params);
+}
+
+LockWalk::LockWalk(FunctionRef function, const LockTable& table, SummaryLookup summaries)
+    : function_(function), fn_(*function.function), table_(table), summaries_(std::move(summaries)) {
+  index_tested_values();
+  for (const LockPrimitive& p : table_.primitives) unwrap_calls_.insert(p.unwrap.begin(), p.unwrap.end());
+}
+
+ValueKey LockWalk::object_key(const ValueRef& v, const FunctionFacts& fn, const std::map<std::string, Alias>& aliases) {
+  using K = ValueRef::Kind;
+  switch (v.kind) {
+    case K::Local:
+      if (auto found = aliases.find(v.root); found != aliases.end()) {
+        ValueKey key = found->second.object;
+        if (found->second.address_of && v.path.starts_with("->"))
+          key.path += "." + v.path.substr(2);
+        else
+          key.path += v.path;
+        return key;
+      }
+      return ValueKey::local(v.root, v.path);
+    case K::Param:
+      if (int position = param_position(fn, v.root); position >= 0) return ValueKey::param(position, v.path);
+      return ValueKey::local(v.root, v.path);
+    case K::Global: return ValueKey::global(v.root, v.path);
+    case K::None:
+    case K::IntConstant:
+    case K::Function:
+    case K::String: return {};
+    default: {
+      std::string text = v.text;
+      if (text.starts_with("&")) text.erase(0, 1);
+      return text.empty() ? ValueKey{} : ValueKey::text(text);
+    }
+  }
+}
+
+// The values whose classes the walk keeps: what the function returns, and what it tests in more
+// than one place (`if (locked) mutex_unlock(...)` after `if (locked) mutex_lock(...)`). Trylock
+// results are kept from the call on. Keeping nothing else keeps the number of states small.
+void LockWalk::index_tested_values() {
+  std::map<ValueKey, int> tests;
+  for (const BasicBlock& block : fn_.blocks)
+    if (block.condition) {
+      ValueKey key = tested_value(*block.condition, block, -1).key;
+      if (!key.empty()) ++tests[key];
+    }
+  for (const auto& [key, count] : tests)
+    if (count > 1) tracked_values_.insert(key);
+  for (const ReturnEvent& ret : fn_.returns)
+    if (ret.value.kind == ValueRef::Kind::Local || ret.value.kind == ValueRef::Kind::Param) {
+      ValueKey key = lifetimes::key_of(ret.value, fn_);
+      if (!key.empty()) tracked_values_.insert(key.bare());
+    }
+}
+
+// `ret = spin_trylock_irqsave(&l, f)`: a try-lock macro whose result goes through `?:` is not a
+// call result in the facts, only its spelling. It names the path's last try-lock call when that is
+// a call of this macro.
+ValueKey LockWalk::try_macro_result(const ValueRef& v, int last_try_call) const {
+  if (v.kind != ValueRef::Kind::Other || v.text.empty()) return {};
+  if (last_try_call < 0 || last_try_call >= static_cast<int>(fn_.calls.size())) return {};
+  const LockPrimitive* p = table_.find_primitive_by_callee(fn_.calls[last_try_call].callee);
+  if (!p) return {};
+  for (const LockPrimitive& named : table_.primitives)
+    if (named.op == "try_acquire" && named.callee == p->callee && v.text.starts_with(named.name + "("))
+      return ValueKey::call_result(last_try_call);
+  return {};
+}
+
+// What a branch tests, as a value key and a test. A condition the facts cannot name
+// (`phba->sli_rev == LPFC_SLI_REV4`) is kept by its spelling, so testing it again takes the same
+// way -- not when it calls something: each evaluation may give another answer.
+TestedValue LockWalk::tested_value(const BranchCondition& c, const BasicBlock& block, int last_try_call) const {
+  using K = ValueRef::Kind;
+  if (c.test == BranchCondition::Test::Unknown) {
+    if (c.subject.kind != K::Other || c.subject.text.empty() || c.subject.text.find('(') != std::string::npos)
+      return {};
+    return {ValueKey::text(c.subject.text), BranchCondition::Test::NonZero};
+  }
+  if (c.subject.kind == K::CallResult) return {ValueKey::call_result(c.subject.call_index), c.test};
+  if (c.subject.kind == K::Local || c.subject.kind == K::Param || c.subject.kind == K::Global)
+    return {lifetimes::key_of(c.subject, fn_).bare(), c.test};
+  if (c.subject.kind != K::Other || c.subject.text.empty()) return {};
+  if (ValueKey key = try_macro_result(c.subject, last_try_call); !key.empty()) return {key, c.test};
+  if (ValueKey key = assigned_in_condition(c.subject, block); !key.empty()) return {key, c.test};
+  if (c.subject.text.find('(') != std::string::npos) return {};
+  return {ValueKey::text(c.subject.text), c.test};
+}
+
+// `if ((status = get_ready_ep(...)) < 0)`: the test is of the variable the block assigned last
+// under that name.
+ValueKey LockWalk::assigned_in_condition(const ValueRef& subject, const BasicBlock& block) const {
+  std::size_t eq = subject.text.find(" = ");
+  if (eq == std::string::npos) return {};
+  std::string name = subject.text.substr(0, eq);
+  while (!name.empty() && (name.front() == '(' || name.front() == ' ')) name.erase(0, 1);
+  for (auto it = block.events.rbegin(); it != block.events.rend(); ++it)
+    if (it->kind == Event::Kind::Assign && fn_.assigns[it->index].target.text == name)
+      return lifetimes::key_of(fn_.assigns[it->index].target, fn_).bare();
+  return {};
+}
+
+// A test of the last try-lock's result that the facts cannot read (`mutex_lock_interruptible(&m)
+// == -EINTR`, `ret == -EINTR`): neither branch knows whether the lock was taken.
+void LockWalk::forget_try_tested_unreadably(PathState& state, const BranchCondition& c) const {
+  if (state.last_try_call < 0 || state.last_try_call >= static_cast<int>(fn_.calls.size())) return;
+  const CallEvent& call = fn_.calls[state.last_try_call];
+  const LockPrimitive* p = table_.find_primitive_by_callee(call.callee);
+  if (!p || p->lock_arg < 0) return;
+  const std::string& text = c.subject.text;
+  bool mentions = text.find(call.callee + "(") != std::string::npos || text.find(p->name + "(") != std::string::npos;
+  if (!mentions && call.result_to && call.result_to->kind == ValueRef::Kind::Local)
+    mentions = mentions_identifier(text, call.result_to->root);
+  if (!mentions) return;
+  std::optional<ValueRef> arg = lock_argument(fn_, call, p->lock_arg, p->unwrap);
+  if (!arg) return;
+  LockRef lock{"", object_key(*arg, fn_, state.aliases)};
+  if (!lock.object.empty()) state.locks[lock].unknown = true;
+}
+
+bool LockWalk::nests(const std::string& lock_class, const std::string& mode) const {
+  const LockClass* c = table_.find_class(lock_class);
+  if (!c) return true;
+  return c->nests == "always" || (c->nests == "shared" && mode == "shared");
+}
+
+bool LockWalk::run() {
+  if (fn_.entry_block < 0 || fn_.entry_block >= static_cast<int>(fn_.blocks.size())) return true;
+  std::vector<Pending> work{{fn_.entry_block, PathState{}}};
+  while (!work.empty()) {
+    Pending item = std::move(work.back());
+    work.pop_back();
+    if (!seen_.insert({item.block, item.state}).second) continue;
+    if (++budget_ > kMaxBlockVisits) return false;
+    std::vector<Pending> next;
+    walk_block(std::move(item.state), item.block, 0, next);
+    for (Pending& p : next) work.push_back(std::move(p));
+  }
+  return true;
+}
+
+void LockWalk::walk_block(PathState state, int block_id, std::size_t from, std::vector<Pending>& next) {
+  const BasicBlock& block = fn_.blocks[block_id];
+  if (block_id == fn_.exit_block && from == 0 && block.events.empty()) {
+    // Fell off the end of the function.
+    record_return(state, fn_.end_location, kAnyValue);
+    return;
+  }
+  for (std::size_t i = from; i < block.events.size(); ++i) {
+    const Event& event = block.events[i];
+    switch (event.kind) {
+      case Event::Kind::Assign: process_assign(state, fn_.assigns[event.index]); break;
+      case Event::Kind::Return: {
+        const ReturnEvent& ret = fn_.returns[event.index];
+        record_return(state, ret.location, return_classes(state, ret));
+        return;
+      }
+      case Event::Kind::Call: {
+        const CallEvent& call = fn_.calls[event.index];
+        if (call.noreturn) return;
+        std::vector<PathState> outcomes = process_call(std::move(state), call, event.index);
+        if (outcomes.empty()) return;
+        for (std::size_t k = 1; k < outcomes.size(); ++k) walk_block(std::move(outcomes[k]), block_id, i + 1, next);
+        state = std::move(outcomes[0]);
+        break;
+      }
+      case Event::Kind::Access: break;
+    }
+  }
+  if (block.successors.empty()) {
+    if (block_id == fn_.exit_block || fn_.exit_block < 0) record_return(state, fn_.end_location, kAnyValue);
+    return;
+  }
+  std::vector<std::optional<PathState>> outs = branch(state, block);
+  for (std::size_t s = 0; s < block.successors.size(); ++s) {
+    int succ = block.successors[s];
+    if (succ < 0 || succ >= static_cast<int>(fn_.blocks.size()) || !outs[s]) continue;
+    next.push_back({succ, std::move(*outs[s])});
+  }
+}
+
+std::vector<std::optional<PathState>> LockWalk::branch(const PathState& state, const BasicBlock& block) const {
+  std::vector<std::optional<PathState>> out(block.successors.size(), state);
+  if (!block.condition || block.successors.size() != 2) return out;
+  const BranchCondition& c = *block.condition;
+  auto [key, test] = tested_value(c, block, state.last_try_call);
+  if (key.empty() || (test == BranchCondition::Test::Unknown)) {
+    for (auto& o : out) forget_try_tested_unreadably(*o, c);
+    return out;
+  }
+  bool known = state.knowledge.count(key) > 0;
+  if (!known && !tracked_values_.count(key)) return out;
+  bool is_err = test == BranchCondition::Test::IsErr || test == BranchCondition::Test::IsErrOrNull;
+  for (int i = 0; i < 2; ++i) {
+    bool holds = (i == 0) != (is_err && c.negated);
+    if (!restrict_value(*out[i], key, test_classes(test, holds))) out[i].reset();  // no value takes this way
+  }
+  return out;
+}
+
+bool LockWalk::restrict_value(PathState& state, const ValueKey& key, unsigned classes) {
+  unsigned known = kAnyValue;
+  if (auto found = state.knowledge.find(key); found != state.knowledge.end()) known = found->second;
+  unsigned now = known & classes;
+  if (now == 0) return false;
+  state.knowledge[key] = now;
+  return true;
+}
+
+void LockWalk::process_assign(PathState& state, const AssignEvent& assign) const {
+  const ValueRef& target = assign.target;
+  // Forget what the path knew of conditions spelled with the assigned variable.
+  for (auto it = state.knowledge.begin(); it != state.knowledge.end();)
+    it = it->first.kind == ValueKey::Kind::Text && mentions_identifier(it->first.root, target.root)
+             ? state.knowledge.erase(it)
+             : std::next(it);
+  ValueKey target_key = lifetimes::key_of(target, fn_).bare();
+  if (!target_key.empty()) {
+    std::optional<unsigned> classes;
+    ValueKey value_key = assign.value.kind == ValueRef::Kind::CallResult
+                             ? ValueKey::call_result(assign.value.call_index)
+                             : lifetimes::key_of(assign.value, fn_).bare();
+    if (value_key.empty()) value_key = try_macro_result(assign.value, state.last_try_call);
+    bool from_tracked = false;
+    if (assign.chosen) {
+      // `failed = !mutex_trylock(&m)`: the value follows what the path knows of the test.
+      classes = chosen_classes(state, *assign.chosen);
+      from_tracked = classes.has_value();
+    } else if (auto found = state.knowledge.find(value_key); !value_key.empty() && found != state.knowledge.end()) {
+      classes = found->second;
+      from_tracked = true;
+    } else if (assign.value.kind == ValueRef::Kind::IntConstant) {
+      classes = sign_classes(assign.value.int_value);
+    }
+    state.knowledge.erase(target_key);
+    if (classes && (from_tracked || tracked_values_.count(target_key))) state.knowledge[target_key] = *classes;
+  }
+  // A local pointer reassigned: locks named through it name another object now.
+  if (target.kind != ValueRef::Kind::Local || !target.path.empty() || target.dereferenced) return;
+  state.aliases.erase(target.root);
+  for (auto& [lock, held] : state.locks)
+    if (lock.object.kind == ValueKey::Kind::Local && lock.object.root == target.root) held.unknown = true;
+  const ValueRef& v = assign.value;
+  using K = ValueRef::Kind;
+  if ((v.kind == K::Local || v.kind == K::Param || v.kind == K::Global) && !v.dereferenced && v.root != target.root) {
+    ValueKey object = object_key(v, fn_, state.aliases);
+    if (!object.empty()) state.aliases[target.root] = Alias{object, v.address_of};
+  }
+}
+
+std::optional<unsigned> LockWalk::chosen_classes(const PathState& state, const ChosenValue& chosen) const {
+  const BranchCondition& c = chosen.condition;
+  auto [key, test] = tested_value(c, BasicBlock{}, state.last_try_call);
+  auto found = key.empty() ? state.knowledge.end() : state.knowledge.find(key);
+  if (found == state.knowledge.end()) return std::nullopt;
+  bool is_err = test == BranchCondition::Test::IsErr || test == BranchCondition::Test::IsErrOrNull;
+  unsigned holds = test_classes(test, !(is_err && c.negated));
+  unsigned fails = test_classes(test, is_err && c.negated);
+  if ((found->second & ~holds) == 0) return sign_classes(chosen.if_true);
+  if ((found->second & ~fails) == 0) return sign_classes(chosen.if_false);
+  return std::nullopt;
+}
+
+unsigned LockWalk::return_classes(const PathState& state, const ReturnEvent& ret) const {
+  const ValueRef& v = ret.value;
+  if (fn_.return_type == "void" || v.kind == ValueRef::Kind::None) return kAnyValue;
+  if (v.kind == ValueRef::Kind::IntConstant) return sign_classes(v.int_value);
+  if (v.address_of) return kPositive;
+  ValueKey key;
+  if (v.kind == ValueRef::Kind::CallResult) {
+    if (v.call_index >= 0 && v.call_index < static_cast<int>(fn_.calls.size()) &&
+        fn_.calls[v.call_index].callee == "ERR_PTR")
+      return kNegative;
+    key = ValueKey::call_result(v.call_index);
+  } else {
+    key = lifetimes::key_of(v, fn_).bare();
+  }
+  if (auto found = state.knowledge.find(key); !key.empty() && found != state.knowledge.end()) return found->second;
+  return kAnyValue;
+}
+
+void LockWalk::record_return(const PathState& state, const SourceLocation& at, unsigned classes) {
+  ReturnRecord record;
+  record.at = at;
+  record.value_classes = classes;
+  record.locks = state.locks;
+  for (const auto& [key, classes] : state.knowledge)
+    if (key.kind == ValueKey::Kind::Param) record.params.emplace(key, classes);
+  returns_.insert(std::move(record));
+}
+
+}  // namespace kmodlint::locking

@@ -1,0 +1,402 @@
+// The lock-balance engine on hand-made facts: no Clang needed. Each test builds the basic blocks
+// of one or two functions the way the frontend does and asserts the engine's exact verdicts.
+#include <gtest/gtest.h>
+
+#include "checks/registry.h"
+#include "engines/locking/lock_balance.h"
+#include "tables/locks.h"
+
+using namespace kmodlint;
+using locking::LockBalanceResult;
+using locking::UnlockWithoutLock;
+
+namespace {
+
+const char* const kFile = "/m/m.c";
+
+ValueRef constant(std::int64_t value) {
+  ValueRef v;
+  v.kind = ValueRef::Kind::IntConstant;
+  v.int_value = value;
+  v.text = std::to_string(value);
+  return v;
+}
+
+ValueRef call_result(int index) {
+  ValueRef v;
+  v.kind = ValueRef::Kind::CallResult;
+  v.call_index = index;
+  return v;
+}
+
+ValueRef local(const std::string& name) {
+  ValueRef v;
+  v.kind = ValueRef::Kind::Local;
+  v.root = name;
+  v.text = name;
+  return v;
+}
+
+ValueRef param(const std::string& name) {
+  ValueRef v;
+  v.kind = ValueRef::Kind::Param;
+  v.root = name;
+  v.text = name;
+  return v;
+}
+
+// &d->lock, d a parameter.
+ValueRef lock_of(const std::string& param_name) {
+  ValueRef v;
+  v.kind = ValueRef::Kind::Param;
+  v.root = param_name;
+  v.path = "->lock";
+  v.address_of = true;
+  v.record = "dev";
+  v.field = "lock";
+  v.text = "&" + param_name + "->lock";
+  return v;
+}
+
+// Builds a function block by block: block 0 is the entry; finish() names the exit block.
+struct FunctionBuilder {
+  FunctionFacts f;
+
+  FunctionBuilder(const std::string& name, const std::string& return_type, std::vector<std::string> params = {"d"}) {
+    f.name = name;
+    f.return_type = return_type;
+    f.params = std::move(params);
+    f.location = {kFile, 1, 1};
+    f.end_location = {kFile, 99, 1};
+  }
+  int block() {
+    BasicBlock b;
+    b.id = static_cast<int>(f.blocks.size());
+    f.blocks.push_back(b);
+    return b.id;
+  }
+  int call(int block, const std::string& callee, std::vector<ValueRef> args, unsigned line) {
+    CallEvent c;
+    c.callee = callee;
+    c.args = std::move(args);
+    c.location = {kFile, line, 2};
+    f.calls.push_back(c);
+    int index = static_cast<int>(f.calls.size()) - 1;
+    f.blocks[block].events.push_back({Event::Kind::Call, index});
+    return index;
+  }
+  void assign(int block, ValueRef target, ValueRef value, unsigned line) {
+    f.assigns.push_back({std::move(target), std::move(value), {kFile, line, 2}});
+    f.blocks[block].events.push_back({Event::Kind::Assign, static_cast<int>(f.assigns.size()) - 1});
+  }
+  void ret(int block, ValueRef value, unsigned line, int exit) {
+    f.returns.push_back({std::move(value), {kFile, line, 2}});
+    f.blocks[block].events.push_back({Event::Kind::Return, static_cast<int>(f.returns.size()) - 1});
+    f.blocks[block].successors = {exit};
+  }
+  void branch(int block, BranchCondition::Test test, ValueRef subject, int if_true, int if_false) {
+    BranchCondition c;
+    c.test = test;
+    c.subject = std::move(subject);
+    f.blocks[block].condition = c;
+    f.blocks[block].successors = {if_true, if_false};
+  }
+  void jump(int block, int to) { f.blocks[block].successors = {to}; }
+  FunctionFacts finish(int exit_block) {
+    f.entry_block = 0;
+    f.exit_block = exit_block;
+    return f;
+  }
+};
+
+struct FakeModule {
+  Project project;
+  LinkedProject linked;
+
+  explicit FakeModule(std::vector<FunctionFacts> functions) {
+    UnitFacts unit;
+    unit.source_file = kFile;
+    unit.parsed = true;
+    unit.functions = std::move(functions);
+    ModuleSpec spec;
+    spec.name = "m";
+    spec.units.resize(1);
+    project.modules.push_back(spec);
+    linked.project = &project;
+    linked.units.push_back(std::move(unit));
+    linked.modules.emplace_back(project.modules[0], std::vector<const UnitFacts*>{&linked.units[0]});
+  }
+  LockBalanceResult analyze() const { return locking::analyze_lock_balance(linked.modules[0], default_lock_table()); }
+};
+
+// mutex_lock(&d->lock) (l.10); if (v) return -EINVAL (l.12); mutex_unlock (l.13); return 0 (l.14).
+FunctionFacts error_return_keeps_lock(bool unlock_on_error) {
+  FunctionBuilder b("set_level", "int", {"d", "v"});
+  int entry = b.block(), fail = b.block(), ok = b.block(), exit = b.block();
+  b.call(entry, "mutex_lock", {lock_of("d")}, 10);
+  b.branch(entry, BranchCondition::Test::NonZero, param("v"), fail, ok);
+  if (unlock_on_error) b.call(fail, "mutex_unlock", {lock_of("d")}, 11);
+  b.ret(fail, constant(-22), 12, exit);
+  b.call(ok, "mutex_unlock", {lock_of("d")}, 13);
+  b.ret(ok, constant(0), 14, exit);
+  return b.finish(exit);
+}
+
+// A lock taken with `taker` and tested as `if (taker(&d->lock)) return -EINTR;` (`test`), or
+// through `ret = taker(...)` when `through_local`; then unlock (l.13), return 0 (l.14).
+FunctionFacts conditional_take(const std::string& taker, BranchCondition::Test test, bool through_local) {
+  FunctionBuilder b("take", "int");
+  int entry = b.block(), fail = b.block(), ok = b.block(), exit = b.block();
+  int c = b.call(entry, taker, {lock_of("d")}, 10);
+  if (through_local) b.assign(entry, local("ret"), call_result(c), 10);
+  b.branch(entry, test, through_local ? local("ret") : call_result(c), fail, ok);
+  b.ret(fail, through_local ? local("ret") : constant(-4), 11, exit);
+  b.call(ok, "mutex_unlock", {lock_of("d")}, 13);
+  b.ret(ok, constant(0), 14, exit);
+  return b.finish(exit);
+}
+
+// An acquiring helper `lock_dev(d)`: mutex_lock(&d->lock) (l.40), falls off the end.
+FunctionFacts acquiring_helper() {
+  FunctionBuilder b("lock_dev", "void");
+  int entry = b.block(), exit = b.block();
+  b.call(entry, "mutex_lock", {lock_of("d")}, 40);
+  b.jump(entry, exit);
+  return b.finish(exit);
+}
+
+// A releasing helper `unlock_dev(d)`: mutex_unlock(&d->lock) (l.50).
+FunctionFacts releasing_helper() {
+  FunctionBuilder b("unlock_dev", "void");
+  int entry = b.block(), exit = b.block();
+  b.call(entry, "mutex_unlock", {lock_of("d")}, 50);
+  b.jump(entry, exit);
+  return b.finish(exit);
+}
+
+// lock_dev(p) (l.20); if (v) { [unlock_dev(p)] return -ENODEV (l.22) }; unlock_dev(p) (l.23); return 0.
+FunctionFacts helper_caller(bool release_on_error) {
+  FunctionBuilder b("ioctl", "int", {"p", "v"});
+  int entry = b.block(), fail = b.block(), ok = b.block(), exit = b.block();
+  b.call(entry, "lock_dev", {param("p")}, 20);
+  b.branch(entry, BranchCondition::Test::NonZero, param("v"), fail, ok);
+  if (release_on_error) b.call(fail, "unlock_dev", {param("p")}, 21);
+  b.ret(fail, constant(-19), 22, exit);
+  b.call(ok, "unlock_dev", {param("p")}, 23);
+  b.ret(ok, constant(0), 24, exit);
+  return b.finish(exit);
+}
+
+// `calls` in sequence in one block, then return 0 (l.30).
+FunctionFacts straight_line(const std::vector<std::string>& calls) {
+  FunctionBuilder b("seq", "int");
+  int entry = b.block(), exit = b.block();
+  unsigned line = 20;
+  for (const std::string& callee : calls) {
+    std::vector<ValueRef> args;
+    if (callee.find("rcu") == std::string::npos) args.push_back(lock_of("d"));
+    b.call(entry, callee, args, line++);
+  }
+  b.ret(entry, constant(0), 30, exit);
+  return b.finish(exit);
+}
+
+}  // namespace
+
+TEST(LockBalance, ErrorReturnThatKeepsTheLockIsHeldAtReturn) {
+  LockBalanceResult r = FakeModule({error_return_keeps_lock(false)}).analyze();
+  ASSERT_EQ(r.held_at_return.size(), 1u);
+  EXPECT_EQ(r.held_at_return[0].returned_at.line, 12u);
+  EXPECT_EQ(r.held_at_return[0].acquired_at.line, 10u);
+  EXPECT_EQ(r.held_at_return[0].acquired_with, "mutex_lock");
+  EXPECT_EQ(r.held_at_return[0].lock, "&d->lock");
+  EXPECT_EQ(r.held_at_return[0].released_elsewhere_at.line, 14u);
+  EXPECT_TRUE(r.double_locks.empty());
+  EXPECT_TRUE(r.unlocks_without_lock.empty());
+  EXPECT_TRUE(FakeModule({error_return_keeps_lock(true)}).analyze().held_at_return.empty());
+}
+
+TEST(LockBalance, InterruptibleFailureBranchDoesNotHoldTheLock) {
+  for (bool through_local : {false, true}) {
+    LockBalanceResult r =
+        FakeModule({conditional_take("mutex_lock_interruptible", BranchCondition::Test::NonZero, through_local)})
+            .analyze();
+    EXPECT_TRUE(r.held_at_return.empty()) << through_local;
+    EXPECT_TRUE(r.unlocks_without_lock.empty()) << through_local;
+  }
+}
+
+TEST(LockBalance, TrylockFailureBranchDoesNotHoldTheLock) {
+  LockBalanceResult r = FakeModule({conditional_take("mutex_trylock", BranchCondition::Test::Zero, false)}).analyze();
+  EXPECT_TRUE(r.held_at_return.empty());
+  EXPECT_TRUE(r.unlocks_without_lock.empty());
+}
+
+TEST(LockBalance, UnlockAfterAnUntestedTrylockIsAnUnlockWithoutLock) {
+  LockBalanceResult r = FakeModule({straight_line({"spin_trylock", "spin_unlock"})}).analyze();
+  ASSERT_EQ(r.unlocks_without_lock.size(), 1u);
+  EXPECT_EQ(r.unlocks_without_lock[0].unlocked_at.line, 21u);
+  EXPECT_EQ(r.unlocks_without_lock[0].because, UnlockWithoutLock::Because::TryFailed);
+  EXPECT_EQ(r.unlocks_without_lock[0].proof_at.line, 20u);
+}
+
+TEST(LockBalance, UnlockAfterTheWrongTestOfInterruptibleIsAnUnlockWithoutLock) {
+  // if (!mutex_lock_interruptible(...)) treats 0 (taken) as failure: the path that returns -4
+  // holds the lock, the path that unlocks does not.
+  LockBalanceResult r =
+      FakeModule({conditional_take("mutex_lock_interruptible", BranchCondition::Test::Zero, false)}).analyze();
+  ASSERT_EQ(r.unlocks_without_lock.size(), 1u);
+  EXPECT_EQ(r.unlocks_without_lock[0].unlocked_at.line, 13u);
+}
+
+TEST(LockBalance, SecondLockOnThePathIsADoubleLock) {
+  LockBalanceResult r = FakeModule({straight_line({"mutex_lock", "mutex_lock", "mutex_unlock"})}).analyze();
+  ASSERT_EQ(r.double_locks.size(), 1u);
+  EXPECT_EQ(r.double_locks[0].locked_at.line, 21u);
+  EXPECT_EQ(r.double_locks[0].first_locked_at.line, 20u);
+}
+
+TEST(LockBalance, SecondUnlockOnThePathIsAnUnlockWithoutLock) {
+  LockBalanceResult r = FakeModule({straight_line({"mutex_lock", "mutex_unlock", "mutex_unlock"})}).analyze();
+  ASSERT_EQ(r.unlocks_without_lock.size(), 1u);
+  EXPECT_EQ(r.unlocks_without_lock[0].unlocked_at.line, 22u);
+  EXPECT_EQ(r.unlocks_without_lock[0].because, UnlockWithoutLock::Because::ReleasedBefore);
+  EXPECT_EQ(r.unlocks_without_lock[0].proof_at.line, 21u);
+}
+
+TEST(LockBalance, LockAgainAfterUnlockIsFine) {
+  LockBalanceResult r =
+      FakeModule({straight_line({"mutex_lock", "mutex_unlock", "mutex_lock", "mutex_unlock"})}).analyze();
+  EXPECT_TRUE(r.double_locks.empty());
+  EXPECT_TRUE(r.unlocks_without_lock.empty());
+  EXPECT_TRUE(r.held_at_return.empty());
+}
+
+TEST(LockBalance, ReadSidesThatNestAreNeitherDoubleLockNorDoubleUnlock) {
+  LockBalanceResult r = FakeModule({straight_line({"rcu_read_lock", "rcu_read_lock", "rcu_read_unlock",
+                                                   "rcu_read_unlock"})})
+                            .analyze();
+  EXPECT_TRUE(r.double_locks.empty());
+  EXPECT_TRUE(r.unlocks_without_lock.empty());
+  LockBalanceResult twice = FakeModule({straight_line({"rcu_read_lock", "rcu_read_unlock", "rcu_read_unlock"})}).analyze();
+  ASSERT_EQ(twice.unlocks_without_lock.size(), 1u);
+  EXPECT_EQ(twice.unlocks_without_lock[0].lock, "rcu_read_lock()");
+}
+
+TEST(LockBalance, UnlockOfTheCallersLockIsAReleasingHelper) {
+  LockBalanceResult r = FakeModule({releasing_helper()}).analyze();
+  EXPECT_TRUE(r.unlocks_without_lock.empty());
+  EXPECT_TRUE(r.held_at_return.empty());
+}
+
+TEST(LockBalance, HeldOnEveryReturnIsAnAcquiringHelper) {
+  LockBalanceResult r = FakeModule({acquiring_helper()}).analyze();
+  EXPECT_TRUE(r.held_at_return.empty());
+}
+
+TEST(LockBalance, HelpersAreAppliedInTheCallersTerms) {
+  EXPECT_TRUE(FakeModule({acquiring_helper(), releasing_helper(), helper_caller(true)}).analyze().held_at_return.empty());
+  LockBalanceResult r = FakeModule({acquiring_helper(), releasing_helper(), helper_caller(false)}).analyze();
+  ASSERT_EQ(r.held_at_return.size(), 1u);
+  EXPECT_EQ(r.held_at_return[0].function.function->name, "ioctl");
+  EXPECT_EQ(r.held_at_return[0].returned_at.line, 22u);
+  EXPECT_EQ(r.held_at_return[0].acquired_at.line, 20u);
+  EXPECT_EQ(r.held_at_return[0].acquired_with, "lock_dev");
+  EXPECT_EQ(r.held_at_return[0].lock, "&p->lock");
+}
+
+TEST(LockBalance, HelperHeldOnlyOnSuccessIsAConditionalAcquire) {
+  // lock_checked(d): if (mutex_lock_interruptible(&d->lock)) return -4; return 0 -- then its
+  // caller: if (lock_checked(p)) return -4; mutex_unlock(&p->lock); return 0.
+  FunctionBuilder h("lock_checked", "int");
+  int entry = h.block(), fail = h.block(), ok = h.block(), exit = h.block();
+  int c = h.call(entry, "mutex_lock_interruptible", {lock_of("d")}, 40);
+  h.branch(entry, BranchCondition::Test::NonZero, call_result(c), fail, ok);
+  h.ret(fail, constant(-4), 41, exit);
+  h.ret(ok, constant(0), 42, exit);
+  FunctionFacts helper = h.finish(exit);
+  FunctionFacts caller = conditional_take("lock_checked", BranchCondition::Test::NonZero, false);
+  caller.calls[0].args = {param("d")};
+  LockBalanceResult r = FakeModule({helper, caller}).analyze();
+  EXPECT_TRUE(r.held_at_return.empty());
+  EXPECT_TRUE(r.unlocks_without_lock.empty());
+}
+
+TEST(LockBalance, ScopedGuardsAreNotTracked) {
+  FunctionFacts f = error_return_keeps_lock(false);
+  f.calls[0].callee = "class_mutex_constructor";
+  f.calls[1].callee = "printk";
+  LockBalanceResult r = FakeModule({f}).analyze();
+  EXPECT_TRUE(r.held_at_return.empty());
+  EXPECT_TRUE(r.unlocks_without_lock.empty());
+}
+
+TEST(LockBalance, ALocalPointerStandsForWhatItWasAssigned) {
+  // priv = d; mutex_lock(&priv->lock); if (v) return -22; mutex_unlock(&d->lock); return 0.
+  FunctionFacts f = error_return_keeps_lock(true);
+  ValueRef through_local = lock_of("d");
+  through_local.kind = ValueRef::Kind::Local;
+  through_local.root = "priv";
+  through_local.text = "&priv->lock";
+  f.calls[0].args = {through_local};
+  f.assigns.push_back({local("priv"), param("d"), {kFile, 9, 2}});
+  f.blocks[0].events.insert(f.blocks[0].events.begin(), {Event::Kind::Assign, 0});
+  LockBalanceResult r = FakeModule({f}).analyze();
+  EXPECT_TRUE(r.held_at_return.empty());
+  EXPECT_TRUE(r.unlocks_without_lock.empty());
+}
+
+TEST(LockBalance, LocksOfArrayElementsAreNeverDoubleLocks) {
+  // for (i = 0; i < n; i++) spin_lock(&d->port[i].lock): one key names every element.
+  FunctionFacts f = straight_line({"spin_lock", "spin_lock", "spin_unlock", "spin_unlock"});
+  for (CallEvent& call : f.calls) {
+    call.args[0].path = "->port[].lock";
+    call.args[0].text = "&d->port[i].lock";
+  }
+  LockBalanceResult r = FakeModule({f}).analyze();
+  EXPECT_TRUE(r.double_locks.empty());
+  EXPECT_TRUE(r.unlocks_without_lock.empty());
+}
+
+TEST(LockBalance, NeverReleasingTheLockItselfIsNotAnInconsistentReturn) {
+  // if (v) mutex_lock(&d->lock); return: a lock helper for its caller, not a finding.
+  FunctionBuilder b("maybe_lock", "void", {"d", "v"});
+  int entry = b.block(), take = b.block(), done = b.block(), exit = b.block();
+  b.branch(entry, BranchCondition::Test::NonZero, param("v"), take, done);
+  b.call(take, "mutex_lock", {lock_of("d")}, 10);
+  b.jump(take, done);
+  b.jump(done, exit);
+  LockBalanceResult r = FakeModule({b.finish(exit)}).analyze();
+  EXPECT_TRUE(r.held_at_return.empty());
+}
+
+TEST(LockBalance, ARecursiveLockHelperIsNotAnInconsistentReturn) {
+  // if (d->owner != current) { mutex_lock(&d->lock); if (rc) { mutex_unlock(&d->lock); return rc; } }
+  // return 0 (l.20): the same return with and without the lock, by the function's own state.
+  FunctionBuilder b("fw_lock", "int");
+  int entry = b.block(), take = b.block(), fail = b.block(), done = b.block(), exit = b.block();
+  ValueRef owner = param("d");
+  owner.kind = ValueRef::Kind::Other;
+  owner.text = "d->owner != current";
+  b.branch(entry, BranchCondition::Test::Unknown, owner, take, done);
+  b.call(take, "mutex_lock", {lock_of("d")}, 10);
+  int rc = b.call(take, "wait_empty", {param("d")}, 11);
+  b.assign(take, local("rc"), call_result(rc), 11);
+  b.branch(take, BranchCondition::Test::NonZero, local("rc"), fail, done);
+  b.call(fail, "mutex_unlock", {lock_of("d")}, 13);
+  b.ret(fail, local("rc"), 14, exit);
+  b.ret(done, constant(0), 20, exit);
+  LockBalanceResult r = FakeModule({b.finish(exit)}).analyze();
+  EXPECT_TRUE(r.held_at_return.empty());
+}
+
+TEST(LockBalance, TheCheckWordsHeldAtReturnWithTheAcquireAsANote) {
+  FakeModule module({error_return_keeps_lock(false)});
+  std::vector<Finding> findings = run_checks(module.linked, {find_check("lock-imbalance")});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].location.line, 12u);
+  EXPECT_EQ(findings[0].function, "set_level");
+  EXPECT_NE(findings[0].message.find("'&d->lock' is still held when set_level() returns here"), std::string::npos);
+  ASSERT_EQ(findings[0].notes.size(), 2u);
+  EXPECT_EQ(findings[0].notes[0].location.line, 10u);
+}
