@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Findings of a crash-sweep run, per check, and random samples of them for triage.
 
-usage: bench/findings.py RUN_DIR [--compare OTHER_RUN_DIR] [--sample CHECK --count N --seed S]
+usage: bench/findings.py RUN... [--compare OTHER_RUN] [--sample CHECK --count N --seed S]
 
-RUN_DIR is a run of bench/crash-sweep.sh (~/.cache/kmodlint-sweep/runs/<date>-...): every
-batches/*/report.json in it is read (a module re-run alone after a batch failure counts once).
+A RUN is a run of bench/crash-sweep.sh (~/.cache/kmodlint-sweep/runs/<date>-...), whose every
+batches/*/report.json is read (a module re-run alone after a batch failure counts once), or one
+kmodlint JSON report (`--format json -o FILE`, e.g. of a DKMS package); several RUNs are read as
+one. --compare takes one RUN.
 Prints one line per check: "<check> <count>", sorted by check id, then the total. With --compare,
 prints the counts of both runs side by side and the findings only one of them has, per check.
 With --sample, prints N findings of CHECK drawn with random.Random(S) from the run's findings
@@ -20,9 +22,15 @@ import random
 import sys
 
 
-def load(run_dir):
+def reports_of(run):
+    if os.path.isfile(run):
+        return [run]
+    return sorted(glob.glob(os.path.join(run, "batches", "**", "report.json"), recursive=True))
+
+
+def load(*runs):
     findings = {}
-    for report in sorted(glob.glob(os.path.join(run_dir, "batches", "**", "report.json"), recursive=True)):
+    for report in [r for run in runs for r in reports_of(run)]:
         try:
             with open(report, encoding="utf-8") as f:
                 data = json.load(f)
@@ -30,7 +38,8 @@ def load(run_dir):
             print(f"findings.py: skipping {report}: {error}", file=sys.stderr)
             continue
         for finding in data.get("findings", []):
-            key = (finding["file"], finding["line"], finding["column"], finding["check"], finding["message"])
+            key = (finding.get("module", ""), finding["file"], finding["line"], finding["column"], finding["check"],
+                   finding["message"])
             findings[key] = finding
     return [findings[k] for k in sorted(findings)]
 
@@ -41,19 +50,19 @@ def counts(findings):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("run")
+    parser.add_argument("runs", nargs="+")
     parser.add_argument("--compare")
     parser.add_argument("--sample")
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    findings = load(args.run)
+    findings = load(*args.runs)
     if args.sample:
         pool = [f for f in findings if f["check"] == args.sample]
         drawn = random.Random(args.seed).sample(pool, min(args.count, len(pool)))
         print(f"{len(drawn)} of {len(pool)} {args.sample} findings, seed {args.seed}")
         for i, f in enumerate(drawn, 1):
-            print(f"\n[{i}] {f['file']}:{f['line']}:{f['column']} in {f.get('function', '')}()")
+            print(f"\n[{i}] {f['file']}:{f['line']}:{f['column']} in {f.get('function', '')}() [module {f.get('module', '')}]")
             print(f"    {f['message']}")
             for note in f.get("notes", []):
                 print(f"    note {os.path.basename(note['file'])}:{note['line']}: {note['message']}")
