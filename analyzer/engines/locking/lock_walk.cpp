@@ -18,7 +18,7 @@ using lifetimes::ValueKey;
 namespace {
 
 // Paths (block visits with distinct states) one function may take before the walk gives up.
-constexpr int kMaxBlockVisits = 20000;
+constexpr int kMaxBlockVisits = 5000;
 
 unsigned sign_classes(std::int64_t value) { return value < 0 ? kNegative : value == 0 ? kZero : kPositive; }
 
