@@ -99,6 +99,7 @@ class Engine {
                            const WalkResult& released);
   // lost.cpp: every function of the module walked on its own, after the phases.
   void walk_every_function();
+  bool acquires_anything(const FunctionRef& ref);
 
   const Site& site(int id) const { return sites_[id]; }
   AcquireSite acquire_site(int id) const {

@@ -38,12 +38,25 @@ bool created_by_acquire(const AcquireApi& api) {
 
 }  // namespace
 
+// Every event of the walk on its own needs a resource the function acquires itself: a call of a
+// table acquire, or of a helper of the module whose summary acquires.
+bool Engine::acquires_anything(const FunctionRef& ref) {
+  for (const CallEvent& call : ref.function->calls) {
+    if (call.callee.empty()) continue;
+    if (!pairs_.acquires_by_callee(call.callee).empty()) return true;
+    FunctionRef target = module_.resolve_function(call.callee, ref.unit);
+    if (target.function && target.function != ref.function && !summary(target, 1).acquires.empty()) return true;
+  }
+  return false;
+}
+
 void Engine::walk_every_function() {
   judging_init_paths_ = false;
   for (const UnitFacts* unit : module_.units())
     for (const FunctionFacts& f : unit->functions) {
       if (f.entry_block < 0 || f.blocks.empty()) continue;
       FunctionRef ref{unit, &f};
+      if (!acquires_anything(ref)) continue;
       walk(ref, Phase::Standalone, State{}, 0);
     }
 }
