@@ -3,7 +3,8 @@
 // (release-without-acquire), and acquire results it uses or keeps without testing them
 // (unchecked-acquire).
 #include <algorithm>
-#include <cctype>
+
+#include "common/identifier_text.h"
 
 #include "engines/lifetimes/engine.h"
 
@@ -177,33 +178,6 @@ void Engine::mark_member_address_kept(Ctx& ctx, State& state, const AssignEvent&
   (void)ctx;
 }
 
-namespace {
-
-// `name` appears in `text` as a whole identifier.
-bool mentions_word(const std::string& text, const std::string& name) {
-  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-  for (std::size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1))
-    if ((at == 0 || !word(text[at - 1])) && (at + name.size() >= text.size() || !word(text[at + name.size()])))
-      return true;
-  return false;
-}
-
-// `name` appears in `text` as a value of its own, not as the base of a member or element
-// access (pdev->vendor == X compares a field, not pdev).
-bool mentions_value(const std::string& text, const std::string& name) {
-  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-  for (std::size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
-    if ((at > 0 && word(text[at - 1])) || (at + name.size() < text.size() && word(text[at + name.size()]))) continue;
-    std::size_t next = text.find_first_not_of(" \t", at + name.size());
-    if (next != std::string::npos &&
-        (text.compare(next, 2, "->") == 0 || text[next] == '.' || text[next] == '['))
-      continue;
-    return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 void Engine::mark_compared_handles(std::vector<State>& states, const std::string& condition) {
   if (condition.find("==") == std::string::npos && condition.find("!=") == std::string::npos) return;
@@ -211,7 +185,7 @@ void Engine::mark_compared_handles(std::vector<State>& states, const std::string
     for (Resource& r : s.resources) {
       if (!r.live() || r.comps.empty()) continue;
       for (const ValueKey& k : r.comps[0])
-        if (k.plain(ValueKey::Kind::Local) && k.path.empty() && mentions_value(condition, k.root)) r.handed_over = true;
+        if (k.plain(ValueKey::Kind::Local) && k.path.empty() && mentions_as_value(condition, k.root)) r.handed_over = true;
     }
 }
 
@@ -231,7 +205,7 @@ void Engine::mark_derived_value_kept(Ctx& ctx, State& state, const AssignEvent& 
   for (Resource& r : state.resources) {
     if (!r.live() || r.comps.empty()) continue;
     for (const ValueKey& k : r.comps[0])
-      if (k.plain(ValueKey::Kind::Local) && k.path.empty() && mentions_word(assign.value.text, k.root))
+      if (k.plain(ValueKey::Kind::Local) && k.path.empty() && mentions_identifier(assign.value.text, k.root))
         r.handed_over = true;
   }
 }

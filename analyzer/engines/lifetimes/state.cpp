@@ -1,7 +1,8 @@
 #include "engines/lifetimes/state.h"
 
 #include <algorithm>
-#include <cctype>
+
+#include "common/identifier_text.h"
 
 namespace kmodlint::lifetimes {
 
@@ -103,16 +104,8 @@ void kill_key(State& state, const ValueKey& key) {
 // Forgets remembered condition outcomes whose spelling mentions `name` as a whole word.
 void kill_text_keys(State& state, const std::string& name) {
   if (name.empty()) return;
-  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
   std::erase_if(state.knowledge, [&](const auto& entry) {
-    if (entry.first.kind != ValueKey::Kind::Text) return false;
-    const std::string& k = entry.first.root;
-    for (std::size_t at = k.find(name); at != std::string::npos; at = k.find(name, at + 1)) {
-      bool before = at > 0 && word(k[at - 1]);
-      bool after = at + name.size() < k.size() && word(k[at + name.size()]);
-      if (!before && !after) return true;
-    }
-    return false;
+    return entry.first.kind == ValueKey::Kind::Text && mentions_identifier(entry.first.root, name);
   });
 }
 

@@ -5,10 +5,10 @@
 #include "engines/locking/lock_walk.h"
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
 #include <tuple>
 
+#include "common/identifier_text.h"
 #include "engines/concurrency/lock_calls.h"
 
 namespace kmodlint::locking {
@@ -37,16 +37,6 @@ unsigned test_classes(BranchCondition::Test test, bool holds) {
     case T::Unknown: return kAnyValue;
   }
   return kAnyValue;
-}
-
-bool mentions_identifier(const std::string& text, const std::string& name) {
-  for (std::size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
-    auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-    bool before = at > 0 && ident(text[at - 1]);
-    bool after = at + name.size() < text.size() && ident(text[at + name.size()]);
-    if (!before && !after) return true;
-  }
-  return false;
 }
 
 int param_position(const FunctionFacts& fn, const std::string& name) {
