@@ -164,7 +164,7 @@ class Engine {
   // `primary`: every name of the release's primary handle argument.
   bool release_of_failed(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
                          const std::vector<ValueKey>& primary, const SourceLocation& at, const std::string& by);
-  void mark_member_address_kept(Ctx& ctx, State& state, const AssignEvent& assign);
+  static void mark_member_address_kept(State& state, const AssignEvent& assign);
   static void mark_compared_handles(std::vector<State>& states, const std::string& condition);
 
   // path_walk.cpp

@@ -166,7 +166,7 @@ bool Engine::tested_somewhere(const FunctionFacts& fn, const Resource& r) {
 
 // buf->setup_packet = &req->setup: the address of a member of the handle's object is kept in
 // another object (which frees it through that address later): not lost.
-void Engine::mark_member_address_kept(Ctx& ctx, State& state, const AssignEvent& assign) {
+void Engine::mark_member_address_kept(State& state, const AssignEvent& assign) {
   const ValueRef& v = assign.value;
   if (v.kind != ValueRef::Kind::Local || !v.address_of || v.path.empty()) return;
   if (assign.target.kind == ValueRef::Kind::Local && assign.target.path.empty()) return;  // another local
@@ -175,7 +175,6 @@ void Engine::mark_member_address_kept(Ctx& ctx, State& state, const AssignEvent&
     for (const ValueKey& k : r.comps[0])
       if (k.plain(ValueKey::Kind::Local) && k.path.empty() && k.root == v.root) r.handed_over = true;
   }
-  (void)ctx;
 }
 
 

@@ -13,7 +13,7 @@ void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
   if (ctx.phase == Phase::Standalone) {
     find_unchecked_uses(ctx, state, {keys_of(assign.target, fn), keys_of(assign.value, fn)}, assign.location, "", -1);
     mark_derived_value_kept(ctx, state, assign);
-    mark_member_address_kept(ctx, state, assign);
+    mark_member_address_kept(state, assign);
   }
   kill_text_keys(state, assign.target.field.empty() ? assign.target.root : assign.target.field);
   if (!assign.target.field.empty()) kill_text_keys(state, assign.target.root);
