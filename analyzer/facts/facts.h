@@ -141,6 +141,9 @@ struct FunctionFacts {
   std::vector<AssignEvent> assigns;
   std::vector<AccessEvent> accesses;
   std::vector<ReturnEvent> returns;
+  // Locals declared with a cleanup function (`__free(kfree)`, `guard()`): the scope releases
+  // what they hold when it ends.
+  std::vector<std::string> scope_cleaned_locals;
 };
 
 struct GlobalVarFacts {

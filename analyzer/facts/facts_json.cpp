@@ -85,7 +85,8 @@ json::Value function(const FunctionFacts& fn) {
                       {"calls", std::move(calls)},
                       {"assigns", std::move(assigns)},
                       {"accesses", std::move(accesses)},
-                      {"returns", std::move(returns)}};
+                      {"returns", std::move(returns)},
+                      {"scope_cleaned_locals", strings(fn.scope_cleaned_locals)}};
 }
 
 json::Value extern_decl(const ExternDecl& decl) {

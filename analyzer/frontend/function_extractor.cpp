@@ -30,6 +30,8 @@ class FunctionExtractor {
   void visit_element(const Stmt* statement, BasicBlock& block);
   void add_call(const CallExpr& call, BasicBlock& block);
   void add_assign(ValueRef target, const Expr* value, clang::SourceLocation loc, BasicBlock& block);
+  void add_member_assigns(const ValueRef& target, const InitListExpr& init, clang::SourceLocation loc,
+                          BasicBlock& block);
   void add_access(const DeclRefExpr& ref, const VarDecl& var, BasicBlock& block);
   void add_return(const ReturnStmt& statement, BasicBlock& block);
   std::vector<std::string> enclosing_macros(clang::SourceLocation loc) const;
@@ -129,6 +131,8 @@ void FunctionExtractor::visit_element(const Stmt* statement, BasicBlock& block) 
   } else if (const auto* declaration = dyn_cast<DeclStmt>(statement)) {
     for (const Decl* decl : declaration->decls()) {
       const auto* var = dyn_cast<VarDecl>(decl);
+      if (var && !var->hasGlobalStorage() && var->hasAttr<CleanupAttr>())
+        facts_.scope_cleaned_locals.push_back(var->getName().str());
       if (!var || !var->hasInit() || var->hasGlobalStorage()) continue;
       ValueRef target;
       target.kind = ValueRef::Kind::Local;
@@ -174,9 +178,48 @@ void FunctionExtractor::add_assign(ValueRef target, const Expr* value, clang::So
   event.location = summarizer_.location(loc);
   if (event.value.kind == ValueRef::Kind::CallResult)
     facts_.calls[event.value.call_index].result_to = event.target;
+  ValueRef assigned_target = event.target;
   int index = static_cast<int>(facts_.assigns.size());
   facts_.assigns.push_back(std::move(event));
   block.events.push_back({Event::Kind::Assign, index});
+  const Expr* aggregate = value ? value->IgnoreParenImpCasts() : nullptr;
+  if (const auto* literal = dyn_cast_or_null<CompoundLiteralExpr>(aggregate)) aggregate = literal->getInitializer();
+  if (const auto* init = dyn_cast_or_null<InitListExpr>(aggregate))
+    add_member_assigns(assigned_target, *init, loc, block);
+}
+
+// `io = (struct dm_io_request){ .notify.context = ctx }` or `struct x a = { .buf = buf }`: one
+// assignment per member initialised with a variable's value (io.notify.context = ctx), so that
+// what the aggregate holds is followed like a member assignment. Constants and functions are
+// left out (function stores are facts of their own).
+void FunctionExtractor::add_member_assigns(const ValueRef& target, const InitListExpr& init,
+                                           clang::SourceLocation loc, BasicBlock& block) {
+  const InitListExpr* semantic = init.isSemanticForm() ? &init : init.getSemanticForm();
+  if (!semantic || target.kind == ValueRef::Kind::None || target.kind == ValueRef::Kind::Other) return;
+  const RecordDecl* record = semantic->getType()->getAsRecordDecl();
+  if (!record || record->isUnion()) return;
+  std::string record_name = frontend::record_name(semantic->getType());
+  unsigned i = 0;
+  for (const FieldDecl* field : record->fields()) {
+    if (i >= semantic->getNumInits()) break;
+    const Expr* member_value = semantic->getInit(i++);
+    if (!member_value || !field->getIdentifier() || isa<ImplicitValueInitExpr>(member_value)) continue;
+    ValueRef member = target;
+    member.path += "." + field->getName().str();
+    member.record = record_name;
+    member.field = field->getName().str();
+    member.text = target.text + "." + member.field;
+    member.address_of = false;
+    if (const auto* nested = dyn_cast<InitListExpr>(member_value->IgnoreParenImpCasts())) {
+      add_member_assigns(member, *nested, loc, block);
+      continue;
+    }
+    ValueRef summary = summarizer_.summarize(member_value);
+    if (summary.kind != ValueRef::Kind::Local && summary.kind != ValueRef::Kind::Param &&
+        summary.kind != ValueRef::Kind::Global)
+      continue;
+    add_assign(std::move(member), member_value, loc, block);
+  }
 }
 
 const Stmt* FunctionExtractor::parent_skipping_parens(const Stmt* statement) const {

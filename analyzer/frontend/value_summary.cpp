@@ -54,6 +54,15 @@ std::optional<std::pair<const Expr*, BranchCondition::Test>> positive_bound(cons
   }
 }
 
+// `!c`: the opposite test of the same subject (IS_ERR keeps its test and flips `negated`).
+void negate_condition(BranchCondition& condition) {
+  using T = BranchCondition::Test;
+  if (condition.test == T::IsErr || condition.test == T::IsErrOrNull)
+    condition.negated = !condition.negated;
+  else
+    condition.test = negate(condition.test);
+}
+
 }  // namespace
 
 std::string record_name(QualType type) {
@@ -268,21 +277,46 @@ ValueRef ValueSummarizer::summarize_container_of(const Expr& last) const {
   return contained;
 }
 
+// `WARN_ON(c)`, `WARN_ON_ONCE(c)`, `WARN(c, ...)`: `({ int __ret_warn_on = !!(c); ...;
+// unlikely(__ret_warn_on); })`. The value of the statement expression is a local that the same
+// statement expression initialised: the condition it tests is that initialiser, negated when the
+// value is (an odd number of `!`).
+const Expr* ValueSummarizer::statement_expression_test(const StmtExpr& statement, bool& negated) {
+  const CompoundStmt* body = statement.getSubStmt();
+  const auto* last = body->body_empty() ? nullptr : dyn_cast<Expr>(body->body_back());
+  const Expr* value = last ? strip(last) : nullptr;
+  negated = false;
+  while (const auto* unary = dyn_cast_or_null<UnaryOperator>(value)) {
+    if (unary->getOpcode() != UO_LNot) break;
+    negated = !negated;
+    value = strip(unary->getSubExpr());
+  }
+  const auto* ref = dyn_cast_or_null<DeclRefExpr>(value);
+  const auto* var = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+  if (!var || !var->getInit()) return nullptr;
+  for (const Stmt* child : body->body())
+    if (const auto* declaration = dyn_cast<DeclStmt>(child))
+      for (const Decl* declared : declaration->decls())
+        if (declared == var) return var->getInit();
+  return nullptr;
+}
+
 bool ValueSummarizer::summarize_condition_into(const Expr* condition, BranchCondition& out) const {
   using T = BranchCondition::Test;
   const Expr* expr = strip(condition);
 
   if (const auto* unary = dyn_cast<UnaryOperator>(expr); unary && unary->getOpcode() == UO_LNot) {
-    BranchCondition inner;
-    summarize_condition_into(unary->getSubExpr(), inner);
-    out = inner;
-    if (inner.test == T::IsErr || inner.test == T::IsErrOrNull) {
-      out.test = inner.test;
-      out.negated = !inner.negated;
-    } else {
-      out.test = negate(inner.test);
-    }
+    summarize_condition_into(unary->getSubExpr(), out);
+    negate_condition(out);
     return out.test != T::Unknown;
+  }
+  if (const auto* statement = dyn_cast<StmtExpr>(expr)) {
+    bool negated = false;
+    if (const Expr* tested = statement_expression_test(*statement, negated)) {
+      summarize_condition_into(tested, out);
+      if (negated) negate_condition(out);
+      return out.test != T::Unknown;
+    }
   }
   if (const auto* binary = dyn_cast<BinaryOperator>(expr); binary && binary->isComparisonOp()) {
     const Expr* lhs = strip(binary->getLHS());

@@ -31,6 +31,7 @@ class ValueSummarizer {
  private:
   bool summarize_condition_into(const clang::Expr* condition, BranchCondition& out) const;
   ValueRef summarize_container_of(const clang::Expr& last) const;
+  static const clang::Expr* statement_expression_test(const clang::StmtExpr& statement, bool& negated);
 
   clang::ASTContext& context_;
   std::unordered_map<const clang::CallExpr*, int> call_indices_;

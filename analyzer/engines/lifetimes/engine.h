@@ -153,6 +153,8 @@ class Engine {
   bool lost_candidate(const Resource& r) const;
   void find_lost(Ctx& ctx, const State& state, const ReturnEvent& ret, bool failure);
   void mark_handed_over(Ctx& ctx, State& state, int call_index);
+  static bool in_array_element(const Resource& r);
+  bool releases_array_elements(const FunctionFacts& f, const CleanupPair* pair) const;
   void mark_derived_value_kept(Ctx& ctx, State& state, const AssignEvent& assign);
   // `used`: every name of each value used (the call's arguments, an assignment's two sides).
   void find_unchecked_uses(Ctx& ctx, State& state, const std::vector<std::vector<ValueKey>>& used,

@@ -153,6 +153,22 @@ static bool returns_handle(const Resource& r, const ReturnEvent& ret, const std:
   });
 }
 
+// `void *buf __free(kfree) = kmalloc(...)`: what a local with a cleanup function still names
+// when the function returns is released by the scope (no_free_ptr(buf) takes it out first).
+static void release_scope_cleaned(const FunctionFacts& fn, State& state) {
+  if (fn.scope_cleaned_locals.empty()) return;
+  auto cleaned = [&](const ValueKey& k) {
+    return k.plain(ValueKey::Kind::Local) && k.path.empty() &&
+           std::find(fn.scope_cleaned_locals.begin(), fn.scope_cleaned_locals.end(), k.root) !=
+               fn.scope_cleaned_locals.end();
+  };
+  std::vector<int> gone;
+  for (const Resource& r : state.resources)
+    if (r.live() && !r.comps.empty() && std::any_of(r.comps[0].begin(), r.comps[0].end(), cleaned))
+      gone.push_back(r.site);
+  for (int s : gone) state.erase(s);
+}
+
 void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret, bool failure) {
   const FunctionFacts& fn = *ctx.fn->function;
   std::vector<ValueKey> keys = keys_of(ret.value, fn);
@@ -167,6 +183,7 @@ void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret, bool
         gone.push_back(r.site);
     for (int s : gone) state.erase(s);
   }
+  release_scope_cleaned(fn, state);
   if (ctx.phase == Phase::Standalone) {
     find_unchecked_at_return(ctx, state, failure);
     find_lost(ctx, state, ret, failure);
@@ -341,6 +358,7 @@ WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initia
     if (!alive || returned) continue;
     if (block_id == fn.exit_block) {
       // Falling off the end of a void function: a return too.
+      release_scope_cleaned(fn, state);
       if (phase == Phase::Standalone && fn.return_type == "void") find_lost(ctx, state, ReturnEvent{{}, fn.end_location}, false);
       result.success_ends.push_back(state);
       result.all_ends.push_back(state);

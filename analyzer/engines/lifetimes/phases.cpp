@@ -1,12 +1,30 @@
 // The phases of a module: summaries of its helper functions, and each acquire/release pair
 // (module init/exit, probe/remove of each driver struct) walked in turn.
 #include <algorithm>
+#include <map>
 
 #include "engines/lifetimes/engine.h"
 
 namespace kmodlint {
 
 namespace lifetimes {
+
+namespace {
+
+// Locals that take a parameter's value somewhere in the function (`skb = new_skb`): what is
+// stored through them may be what the caller passed.
+std::map<std::string, int> locals_naming_params(const FunctionFacts& f) {
+  std::map<std::string, int> out;
+  for (const AssignEvent& assign : f.assigns) {
+    if (assign.target.kind != ValueRef::Kind::Local || !assign.target.path.empty()) continue;
+    if (assign.value.kind != ValueRef::Kind::Param || !assign.value.path.empty() || assign.value.address_of) continue;
+    auto found = std::find(f.params.begin(), f.params.end(), assign.value.root);
+    if (found != f.params.end()) out.emplace(assign.target.root, static_cast<int>(found - f.params.begin()));
+  }
+  return out;
+}
+
+}  // namespace
 
 void Engine::emit_leaks() {
   for (const auto& [where, sites] : leaks_) {
@@ -20,6 +38,23 @@ void Engine::emit_leaks() {
     events.leaks.push_back(std::move(leak));
   }
   leaks_.clear();
+}
+
+bool Engine::in_array_element(const Resource& r) {
+  return !r.comps.empty() &&
+         std::any_of(r.comps[0].begin(), r.comps[0].end(), [](const ValueKey& k) { return k.has_element(); });
+}
+
+// The function calls a release of `pair` on an array element (`kfree(bufs[i])` in a loop).
+bool Engine::releases_array_elements(const FunctionFacts& f, const CleanupPair* pair) const {
+  for (const CallEvent& call : f.calls) {
+    auto releases = pairs_.releases_by_callee(call.callee);
+    if (std::none_of(releases.begin(), releases.end(), [&](const auto& m) { return m.pair == pair; })) continue;
+    if (std::any_of(call.args.begin(), call.args.end(),
+                    [](const ValueRef& a) { return a.path.find("[]") != std::string::npos; }))
+      return true;
+  }
+  return false;
 }
 
 const Summary& Engine::summary(const FunctionRef& fn, int depth) {
@@ -56,6 +91,9 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
       for (const Resource& r : end.resources) {
         if (!r.live() || r.comps.empty()) continue;
         if (!kept_outside(r)) continue;
+        // Acquired into array elements by a helper that has an element release loop: its error
+        // path unwinds them (the walk cannot tell which elements a loop released).
+        if (failure && in_array_element(r) && releases_array_elements(f, sites_[r.site].pair)) continue;
         Summary::Acquire& a = acquires[r.site];
         a.site = r.site;
         a.held_on_failure = a.held_on_failure || failure;
@@ -81,11 +119,18 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
         }) == s.releases.end())
       s.releases.push_back(copy);
   }
+  std::map<std::string, int> aliases = locals_naming_params(f);
   for (const AssignEvent& assign : f.assigns) {
-    if (assign.value.kind != ValueRef::Kind::Param || !assign.value.path.empty() || assign.value.address_of) continue;
-    auto found = std::find(f.params.begin(), f.params.end(), assign.value.root);
-    if (found == f.params.end()) continue;
-    int index = static_cast<int>(found - f.params.begin());
+    if (!assign.value.path.empty() || assign.value.address_of) continue;
+    int index = -1;
+    if (assign.value.kind == ValueRef::Kind::Param) {
+      auto found = std::find(f.params.begin(), f.params.end(), assign.value.root);
+      if (found != f.params.end()) index = static_cast<int>(found - f.params.begin());
+    } else if (auto alias = aliases.find(assign.value.root);
+               assign.value.kind == ValueRef::Kind::Local && alias != aliases.end()) {
+      index = alias->second;
+    }
+    if (index < 0) continue;
     bool stored_outliving = false;
     for (const ValueKey& target : keys_of(assign.target, f))
       if (outliving(target)) {
