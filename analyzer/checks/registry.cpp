@@ -21,6 +21,7 @@
 #include "checks/unchecked_acquire.h"
 #include "checks/undefined_symbol.h"
 #include "checks/unprotected_shared_global.h"
+#include "checks/wrong_unwind_index.h"
 #include "checks/unreleased_in_exit.h"
 
 namespace kmodlint {
@@ -142,6 +143,10 @@ const std::vector<CheckInfo>& all_checks() {
       {"unchecked-acquire", "cleanup-pairs", Severity::Warning,
        "the result of an acquire that can fail is dereferenced, passed on or kept before any test of it", true,
        factory<UncheckedAcquireCheck>()},
+      {"wrong-unwind-index", "cleanup-pairs", Severity::Warning,
+       "an unwind loop counts one variable down but releases the element of another one: one element is released "
+       "on every pass, the others never",
+       false, factory<WrongUnwindIndexCheck>()},
       {kSuppressionProblem, "meta", Severity::Warning,
        "a kmodlint-disable comment names an unknown check, is unmatched, or (with "
        "--report-unused-suppressions) silences nothing",

@@ -122,6 +122,16 @@ struct BasicBlock {
   std::optional<BranchCondition> condition;  // set when the block ends in a two-way branch
 };
 
+// A call inside a loop that counts a local down (an unwind loop: `while (i--)`, `while (--i >= 0)`,
+// `for (j = i - 1; j >= 0; j--)`) with an argument that indexes an array by another local the
+// loop never changes (`kfree(bufs[i])` in the loop over j), and never by the counter.
+struct MisindexedLoopCall {
+  int call_index = -1;   // into FunctionFacts::calls
+  int arg = 0;           // the argument that indexes
+  std::string counter;   // the local the loop counts down ("j")
+  std::string index;     // the local the argument indexes with ("i")
+};
+
 struct FunctionFacts {
   std::string name;
   SourceLocation location;
@@ -144,6 +154,7 @@ struct FunctionFacts {
   // Locals declared with a cleanup function (`__free(kfree)`, `guard()`): the scope releases
   // what they hold when it ends.
   std::vector<std::string> scope_cleaned_locals;
+  std::vector<MisindexedLoopCall> misindexed_loop_calls;
 };
 
 struct GlobalVarFacts {

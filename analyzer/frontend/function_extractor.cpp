@@ -7,6 +7,7 @@
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
+#include "frontend/unwind_loops.h"
 #include "frontend/value_summary.h"
 
 namespace kmodlint::frontend {
@@ -101,6 +102,8 @@ FunctionFacts FunctionExtractor::run() {
       if (const auto* condition = dyn_cast_or_null<Expr>(cfg_block->getTerminatorCondition(false)))
         block.condition = summarizer_.summarize_condition(tested_here(*cfg_block, condition));
   }
+  facts_.misindexed_loop_calls = find_misindexed_loop_calls(
+      function_, [this](const CallExpr* call) { return summarizer_.call_index(call); });
   return facts_;
 }
 

@@ -17,6 +17,10 @@ class ValueSummarizer {
   // Calls already turned into events, so that a call's result can be named by its index.
   void remember_call(const clang::CallExpr* call, int index) { call_indices_[call] = index; }
   void forget_calls() { call_indices_.clear(); }
+  int call_index(const clang::CallExpr* call) const {
+    auto found = call_indices_.find(call);
+    return found == call_indices_.end() ? -1 : found->second;
+  }
 
   ValueRef summarize(const clang::Expr* expr) const;
   BranchCondition summarize_condition(const clang::Expr* condition) const;
