@@ -379,6 +379,7 @@ bool Engine::apply_acquires(Ctx& ctx, State& state, int call_index) {
       if (existing->live() && existing->status != Resource::Status::Maybe) {
         r.prior = true;
         r.handed_over = existing->handed_over;  // what earlier iterations gave away stays given away
+        r.passed_on = existing->passed_on;
         for (std::size_t j = 0; j < r.comps.size() && j < existing->comps.size(); ++j)
           for (const ValueKey& k : existing->comps[j])
             if (!k.plain(ValueKey::Kind::CallResult)) r.comps[j].insert(k);
@@ -431,6 +432,7 @@ bool Engine::apply_helper(Ctx& ctx, State& state, int call_index) {
     if (Resource* existing = state.find(r.site); existing && existing->live()) {
       r.prior = true;
       r.handed_over = existing->handed_over;
+      r.passed_on = existing->passed_on;
     }
     state.put(std::move(r));
   }

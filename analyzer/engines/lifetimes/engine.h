@@ -99,6 +99,9 @@ class Engine {
                            const WalkResult& released);
   // lost.cpp: every function of the module walked on its own, after the phases.
   void walk_every_function();
+  // After walk_every_function(): what functions off the init/probe path keep in shared storage
+  // that no release of the module names (kept_without_release events).
+  void find_kept_without_release();
   bool acquires_anything(const FunctionRef& ref);
 
   const Site& site(int id) const { return sites_[id]; }
@@ -169,6 +172,19 @@ class Engine {
   static void mark_member_address_kept(State& state, const AssignEvent& assign);
   static void mark_compared_handles(std::vector<State>& states, const std::string& condition);
 
+  // kept_elsewhere.cpp
+  struct KeptOutsideInit {
+    int site;
+    const FunctionFacts* function;
+    std::vector<std::set<ValueKey>> comps;  // per handle component, its shared storage
+  };
+  struct ModuleRelease {
+    const CleanupPair* pair;
+    std::vector<std::set<ValueKey>> comps;  // per handle component, every name of the argument
+  };
+  void note_kept_outside_init(const Ctx& ctx, const State& state, bool failure);
+  std::vector<ModuleRelease> module_releases() const;
+
   // path_walk.cpp
   bool failure_return(const Ctx& ctx, const State& state, const ReturnEvent& ret) const;
   void process_assign(Ctx& ctx, State& state, const AssignEvent& assign);
@@ -187,6 +203,8 @@ class Engine {
   // (init/probe, their helpers) are on the init path.
   bool judging_init_paths_ = true;
   std::set<const FunctionFacts*> init_path_functions_;
+  std::set<const FunctionFacts*> teardown_functions_;  // exit/remove and their helpers
+  std::map<int, KeptOutsideInit> kept_outside_init_;   // by site
   std::set<std::tuple<SourceLocation, int, int>> reported_;  // (where, site, event kind): once each
   std::map<const FunctionFacts*, std::set<ValueKey>> tested_values_;  // per function, for tested_somewhere
 };

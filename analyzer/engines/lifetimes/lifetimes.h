@@ -134,6 +134,15 @@ struct UncheckedAcquire {
   std::string use;  // "dereferenced before any test", "kept in wq untested when f() returns success"
 };
 
+// A resource that a function off the init/probe path (a callback, or a helper of one) acquires
+// and keeps in storage that outlives it (a global, a field of a structure, the driver data),
+// where no release call of the module names that storage.
+struct KeptWithoutRelease {
+  AcquireSite resource;
+  std::string function;
+  std::string storage;  // how the source names it ("my_wq", "struct my_dev.buf", "the driver data")
+};
+
 // Everything the engine found in one module, each list in the order the walk met it (with
 // repeats when several paths meet the same thing).
 struct LifetimeEvents {
@@ -146,6 +155,7 @@ struct LifetimeEvents {
   std::vector<LostResource> lost;
   std::vector<ReleaseWithoutAcquire> releases_without_acquire;
   std::vector<UncheckedAcquire> unchecked;
+  std::vector<KeptWithoutRelease> kept_without_release;
 };
 
 struct LifetimeTables {

@@ -140,7 +140,7 @@ void Engine::mark_handed_over(Ctx& ctx, State& state, int call_index) {
       for (const auto& m : acquires)
         for (const ArgRef& dep : m.api->depends_on)
           if (dep.pair == pair->id && dep.arg == static_cast<int>(a)) parent_only = true;
-      if (!parent_only) r.handed_over = true;
+      if (!parent_only) r.handed_over = r.passed_on = true;
     }
   }
 }

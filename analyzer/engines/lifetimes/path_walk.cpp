@@ -187,6 +187,7 @@ void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret, bool
   if (ctx.phase == Phase::Standalone) {
     find_unchecked_at_return(ctx, state, failure);
     find_lost(ctx, state, ret, failure);
+    note_kept_outside_init(ctx, state, failure);
     return;
   }
   if (ctx.phase == Phase::Helper && !judging_init_paths_) return;
@@ -318,6 +319,7 @@ WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initia
   }
   Ctx ctx{&ref, phase, depth, &result, std::vector<int>(fn.calls.size(), -1), {}};
   if (judging_init_paths_ && (phase == Phase::Acquire || phase == Phase::Helper)) init_path_functions_.insert(&fn);
+  if (phase == Phase::Teardown) teardown_functions_.insert(&fn);
   for (const BasicBlock& block : fn.blocks)
     for (const Event& e : block.events)
       if (e.kind == Event::Kind::Call) ctx.call_block[e.index] = block.id;
@@ -359,7 +361,10 @@ WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initia
     if (block_id == fn.exit_block) {
       // Falling off the end of a void function: a return too.
       release_scope_cleaned(fn, state);
-      if (phase == Phase::Standalone && fn.return_type == "void") find_lost(ctx, state, ReturnEvent{{}, fn.end_location}, false);
+      if (phase == Phase::Standalone && fn.return_type == "void") {
+        find_lost(ctx, state, ReturnEvent{{}, fn.end_location}, false);
+        note_kept_outside_init(ctx, state, false);
+      }
       result.success_ends.push_back(state);
       result.all_ends.push_back(state);
       continue;

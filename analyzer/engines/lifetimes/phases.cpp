@@ -302,6 +302,7 @@ LifetimeEvents analyze_lifetimes(const ModuleModel& module, const LifetimeTables
   }
   engine.emit_leaks();
   engine.walk_every_function();
+  engine.find_kept_without_release();
   return std::move(engine.events);
 }
 

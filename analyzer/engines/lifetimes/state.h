@@ -53,13 +53,16 @@ struct Resource {
   // compared with another pointer in a way the walk cannot follow: no longer lost when the
   // function's own names of it go away.
   bool handed_over = false;
+  // Passed to an unknown or indirect callee that may release it (an URB's completion frees it):
+  // where it is kept no longer tells who releases it.
+  bool passed_on = false;
   // Its failure was tested (a branch, IS_ERR(), PTR_ERR_OR_ZERO()) or cannot matter any more.
   bool tested = false;
 
   bool live() const { return status != Status::Released; }
   auto tie() const {
     return std::tie(site, status, prior, comps, status_keys, depends_on, definite_release, released_at, released_by,
-                    handed_over, tested);
+                    handed_over, passed_on, tested);
   }
 };
 
@@ -135,7 +138,7 @@ struct State {
         out << '|';
       }
       for (const ValueKey& k : r.status_keys) out << k.to_string() << ',';
-      out << r.released_at.line << r.handed_over << r.tested << ']';
+      out << r.released_at.line << r.handed_over << r.passed_on << r.tested << ']';
     }
     out << '{';
     for (const auto& [k, v] : knowledge) out << k.to_string() << '=' << v << ',';
