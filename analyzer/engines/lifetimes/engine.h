@@ -183,13 +183,14 @@ class Engine {
     std::vector<std::set<ValueKey>> comps;  // per handle component, every name of the argument
   };
   void note_kept_outside_init(const Ctx& ctx, const State& state, bool failure);
-  std::vector<ModuleRelease> module_releases() const;
+  std::vector<ModuleRelease> module_releases();
 
   // path_walk.cpp
   bool failure_return(const Ctx& ctx, const State& state, const ReturnEvent& ret) const;
   void process_assign(Ctx& ctx, State& state, const AssignEvent& assign);
   void process_return(Ctx& ctx, State& state, const ReturnEvent& ret, bool failure);
   std::vector<State> branch(Ctx& ctx, const State& state, const BasicBlock& block);
+  bool reads_only(const std::string& callee, const UnitFacts* unit) const;
   bool release_between(const Ctx& ctx, int site, int return_block, bool of_array_element) const;
 
   const ModuleModel& module_;

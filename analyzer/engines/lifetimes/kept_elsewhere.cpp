@@ -27,6 +27,23 @@ std::string spelled(const ValueKey& k) {
   }
 }
 
+// Every name of a call argument: its keys, and for a plain local the storage it was read from
+// anywhere in the function (buf = priv->buf; kfree(buf)).
+std::set<ValueKey> names_of_argument(const ValueRef& v, const FunctionFacts& fn) {
+  std::set<ValueKey> out;
+  for (const ValueKey& k : keys_of(v, fn)) out.insert(k.bare());
+  // A field of a local struct (kfree(qname.name) after a helper filled qname->name): the same
+  // field as the helper's.
+  if (v.kind == ValueRef::Kind::Local && v.path.starts_with(".") && !v.record.empty() && !v.field.empty() &&
+      v.path.ends_with(v.field))
+    out.insert(ValueKey::record(v.record, v.field));
+  if (v.kind != ValueRef::Kind::Local || !v.path.empty()) return out;
+  for (const AssignEvent& assign : fn.assigns)
+    if (assign.target.kind == ValueRef::Kind::Local && assign.target.path.empty() && assign.target.root == v.root)
+      for (const ValueKey& k : keys_of(assign.value, fn)) out.insert(k.bare());
+  return out;
+}
+
 }  // namespace
 
 // At a success return of a function walked on its own: the resources it acquired itself and keeps
@@ -53,34 +70,44 @@ void Engine::note_kept_outside_init(const Ctx& ctx, const State& state, bool fai
   }
 }
 
-// Every name each release call of the module gives its handle components, by pair: the keys of
-// the arguments, and for a local the shared storage it was read from (buf = priv->buf; kfree(buf)).
-// A wrong release (del_timer() for del_timer_sync()) names it too: mismatched-release says why
-// it is wrong.
-std::vector<Engine::ModuleRelease> Engine::module_releases() const {
+
+// Every release of the module with the names it gives each handle component, by pair: table
+// releases called directly, and the releases of the module's helpers at each call of them
+// (free_core_struct(wb) kfree()s its parameter). A wrong release (del_timer() for
+// del_timer_sync()) names it too: mismatched-release says why it is wrong.
+std::vector<Engine::ModuleRelease> Engine::module_releases() {
   std::vector<ModuleRelease> out;
-  auto add = [&](const FunctionFacts& fn, const CallEvent& call, const CleanupPair* pair,
-                 const std::vector<std::optional<int>>& handle_args) {
+  auto add_direct = [&](const FunctionFacts& fn, const CallEvent& call, const CleanupPair* pair,
+                        const std::vector<std::optional<int>>& handle_args) {
     ModuleRelease release{pair, {}};
     release.comps.resize(handle_args.size());
-    for (std::size_t j = 0; j < handle_args.size(); ++j) {
-      const std::optional<int>& arg = handle_args[j];
-      if (!arg || *arg >= static_cast<int>(call.args.size())) continue;
-      const ValueRef& v = call.args[*arg];
-      for (const ValueKey& k : keys_of(v, fn)) release.comps[j].insert(k.bare());
-      if (v.kind != ValueRef::Kind::Local || !v.path.empty()) continue;
-      for (const AssignEvent& assign : fn.assigns)
-        if (assign.target.kind == ValueRef::Kind::Local && assign.target.path.empty() && assign.target.root == v.root)
-          for (const ValueKey& k : keys_of(assign.value, fn)) release.comps[j].insert(k.bare());
-    }
+    for (std::size_t j = 0; j < handle_args.size(); ++j)
+      if (handle_args[j] && *handle_args[j] < static_cast<int>(call.args.size()))
+        release.comps[j] = names_of_argument(call.args[*handle_args[j]], fn);
     out.push_back(std::move(release));
   };
   for (const UnitFacts* unit : module_.units())
     for (const FunctionFacts& fn : unit->functions)
       for (const CallEvent& call : fn.calls) {
-        for (const auto& match : pairs_.releases_by_callee(call.callee)) add(fn, call, match.pair, match.api->handle_args);
+        for (const auto& match : pairs_.releases_by_callee(call.callee))
+          add_direct(fn, call, match.pair, match.api->handle_args);
         for (const auto& match : pairs_.wrong_releases_by_callee(call.callee))
-          if (!match.pair->release.empty()) add(fn, call, match.pair, match.pair->release[0].handle_args);
+          if (!match.pair->release.empty()) add_direct(fn, call, match.pair, match.pair->release[0].handle_args);
+        FunctionRef helper = call.callee.empty() ? FunctionRef{} : module_.resolve_function(call.callee, unit);
+        if (!helper.function || helper.function == &fn) continue;
+        for (const Summary::Release& rel : summary(helper, 1).releases) {
+          ModuleRelease release{rel.pair, std::vector<std::set<ValueKey>>(rel.arg_keys.size())};
+          for (std::size_t j = 0; j < rel.arg_keys.size(); ++j) {
+            const ValueKey& k = rel.arg_keys[j];
+            if (k.empty()) continue;
+            if (k.kind == ValueKey::Kind::Param && k.path.empty() && k.ops.empty() &&
+                k.index < static_cast<int>(call.args.size()))
+              release.comps[j] = names_of_argument(call.args[k.index], fn);
+            else if (ValueKey caller = in_caller_terms(k, call.args, fn); !caller.empty())
+              release.comps[j].insert(caller.bare());
+          }
+          out.push_back(std::move(release));
+        }
       }
   return out;
 }

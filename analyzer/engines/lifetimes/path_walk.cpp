@@ -224,6 +224,16 @@ void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret, bool
   }
 }
 
+// A function of the module that calls nothing and assigns only its own plain locals: a getter.
+bool Engine::reads_only(const std::string& callee, const UnitFacts* unit) const {
+  if (callee.empty()) return false;
+  const FunctionFacts* f = module_.resolve_function(callee, unit).function;
+  if (!f || f->blocks.empty() || !f->calls.empty()) return false;
+  return std::all_of(f->assigns.begin(), f->assigns.end(), [](const AssignEvent& a) {
+    return a.target.kind == ValueRef::Kind::Local && a.target.path.empty() && !a.target.dereferenced;
+  });
+}
+
 std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock& block) {
   std::vector<State> out(block.successors.size(), state);
   if (!block.condition || block.successors.size() != 2) return out;
@@ -231,6 +241,11 @@ std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock
   const FunctionFacts& fn = *ctx.fn->function;
   ValueKey key = key_of(c.subject, fn);
   BranchCondition::Test test = c.test;
+  // A call of a module function that only reads (orinoco_cached_fw_get(priv, true)): the same
+  // call spelled the same way later on the path gives the same answer.
+  if (c.subject.kind == ValueRef::Kind::CallResult && !c.subject.text.empty() &&
+      reads_only(fn.calls[c.subject.call_index].callee, ctx.fn->unit))
+    key = ValueKey::text(c.subject.text);
   if (key.empty() || test == BranchCondition::Test::Unknown) {
     // `msg != &msgbuf`, `(void *)evt == (void *)sentinel`: a comparison of a handle with another
     // pointer decides whether it holds the resource in a way the walk cannot follow; lost-resource
@@ -267,6 +282,12 @@ std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock
         bool pointer_handle = !api->handle.empty() && api->handle[0].from == HandleComponent::From::Return &&
                               (api->fails == FailsOn::NullPtr || api->fails == FailsOn::ErrPtr ||
                                api->fails == FailsOn::ErrPtrOrNull);
+        // request_firmware(&fw, ...): a pointer filled in through an out argument, NULL unless it
+        // worked (the pair's release takes NULL).
+        const auto& releases = sites_[r.site].pair->release;
+        if (!api->handle.empty() && api->handle[0].from == HandleComponent::From::OutArg &&
+            std::any_of(releases.begin(), releases.end(), [](const ReleaseApi& rel) { return rel.null_ok; }))
+          pointer_handle = true;
         if (r.live() && pointer_handle && !r.comps.empty() && r.comps[0].count(key) && !r.status_keys.count(key))
           dropped.push_back(r.site);
       }
