@@ -443,7 +443,12 @@ bool Engine::apply_helper(Ctx& ctx, State& state, int call_index) {
     ValueKey where = translate(storage);
     if (passed.empty() || where.empty()) continue;
     for (Resource& r : state.resources)
-      if (r.live() && !r.comps.empty() && names_any(r.comps[0], passed)) r.comps[0].insert(where.bare());
+      if (r.live() && !r.comps.empty() && names_any(r.comps[0], passed)) {
+        r.comps[0].insert(where.bare());
+        // Kept, as by a store of the function's own, even once the local it was stored
+        // through is reassigned (target = NULL after a cleanup helper).
+        if (ctx.phase == Phase::Standalone) r.handed_over = true;
+      }
   }
   // Locals handed to a helper that does not release them: ownership may have moved.
   for (int p : s.param_escapes) {

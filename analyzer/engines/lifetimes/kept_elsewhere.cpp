@@ -5,6 +5,7 @@
 // remove(), exit(), or the callback that undoes it. Kept where nothing releases it, it leaks
 // when the device or the module goes away.
 #include <algorithm>
+#include <functional>
 
 #include "engines/lifetimes/engine.h"
 
@@ -28,8 +29,11 @@ std::string spelled(const ValueKey& k) {
 }
 
 // Every name of a call argument: its keys, and for a plain local the storage it was read from
-// anywhere in the function (buf = priv->buf; kfree(buf)).
-std::set<ValueKey> names_of_argument(const ValueRef& v, const FunctionFacts& fn) {
+// anywhere in the function (buf = priv->buf; kfree(buf)), directly or through a getter of the
+// module (item = pool_get(pool), which returns pool->head): `getter` gives the shared storage a
+// called function returns.
+std::set<ValueKey> names_of_argument(const ValueRef& v, const FunctionFacts& fn,
+                                     const std::function<std::set<ValueKey>(const CallEvent&)>& getter) {
   std::set<ValueKey> out;
   for (const ValueKey& k : keys_of(v, fn)) out.insert(k.bare());
   // A field of a local struct (kfree(qname.name) after a helper filled qname->name): the same
@@ -39,8 +43,11 @@ std::set<ValueKey> names_of_argument(const ValueRef& v, const FunctionFacts& fn)
     out.insert(ValueKey::record(v.record, v.field));
   if (v.kind != ValueRef::Kind::Local || !v.path.empty()) return out;
   for (const AssignEvent& assign : fn.assigns)
-    if (assign.target.kind == ValueRef::Kind::Local && assign.target.path.empty() && assign.target.root == v.root)
+    if (assign.target.kind == ValueRef::Kind::Local && assign.target.path.empty() && assign.target.root == v.root) {
       for (const ValueKey& k : keys_of(assign.value, fn)) out.insert(k.bare());
+      if (assign.value.kind == ValueRef::Kind::CallResult && getter)
+        for (const ValueKey& k : getter(fn.calls[assign.value.call_index])) out.insert(k);
+    }
   return out;
 }
 
@@ -77,16 +84,28 @@ void Engine::note_kept_outside_init(const Ctx& ctx, const State& state, bool fai
 // del_timer_sync()) names it too: mismatched-release says why it is wrong.
 std::vector<Engine::ModuleRelease> Engine::module_releases() {
   std::vector<ModuleRelease> out;
+  const UnitFacts* current_unit = nullptr;
+  // The shared storage a function of the module returns (return pool->head, or a local read from it).
+  auto returned_storage = [&](const CallEvent& call) {
+    std::set<ValueKey> storage;
+    FunctionRef callee = call.callee.empty() ? FunctionRef{} : module_.resolve_function(call.callee, current_unit);
+    if (!callee.function) return storage;
+    for (const ReturnEvent& ret : callee.function->returns)
+      for (const ValueKey& k : names_of_argument(ret.value, *callee.function, nullptr))
+        if (shared_storage(k)) storage.insert(k);
+    return storage;
+  };
   auto add_direct = [&](const FunctionFacts& fn, const CallEvent& call, const CleanupPair* pair,
                         const std::vector<std::optional<int>>& handle_args) {
     ModuleRelease release{pair, {}};
     release.comps.resize(handle_args.size());
     for (std::size_t j = 0; j < handle_args.size(); ++j)
       if (handle_args[j] && *handle_args[j] < static_cast<int>(call.args.size()))
-        release.comps[j] = names_of_argument(call.args[*handle_args[j]], fn);
+        release.comps[j] = names_of_argument(call.args[*handle_args[j]], fn, returned_storage);
     out.push_back(std::move(release));
   };
-  for (const UnitFacts* unit : module_.units())
+  for (const UnitFacts* unit : module_.units()) {
+    current_unit = unit;
     for (const FunctionFacts& fn : unit->functions)
       for (const CallEvent& call : fn.calls) {
         for (const auto& match : pairs_.releases_by_callee(call.callee))
@@ -102,13 +121,14 @@ std::vector<Engine::ModuleRelease> Engine::module_releases() {
             if (k.empty()) continue;
             if (k.kind == ValueKey::Kind::Param && k.path.empty() && k.ops.empty() &&
                 k.index < static_cast<int>(call.args.size()))
-              release.comps[j] = names_of_argument(call.args[k.index], fn);
+              release.comps[j] = names_of_argument(call.args[k.index], fn, returned_storage);
             else if (ValueKey caller = in_caller_terms(k, call.args, fn); !caller.empty())
               release.comps[j].insert(caller.bare());
           }
           out.push_back(std::move(release));
         }
       }
+  }
   return out;
 }
 
