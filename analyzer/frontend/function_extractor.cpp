@@ -27,7 +27,7 @@ class FunctionExtractor {
   FunctionFacts run();
 
  private:
-  static const Expr* tested_here(const CFGBlock& block, const Expr* condition);
+  static const Expr* tested_here(const CFGBlock& block, const Expr* condition, bool& negated);
   void visit_element(const Stmt* statement, BasicBlock& block);
   void add_call(const CallExpr& call, BasicBlock& block);
   void add_assign(ValueRef target, const Expr* value, clang::SourceLocation loc, BasicBlock& block);
@@ -100,7 +100,8 @@ FunctionFacts FunctionExtractor::run() {
     }
     if (is_two_way_branch(*cfg_block))
       if (const auto* condition = dyn_cast_or_null<Expr>(cfg_block->getTerminatorCondition(false)))
-        block.condition = summarizer_.summarize_condition(tested_here(*cfg_block, condition));
+        if (bool negated = false; const Expr* tested = tested_here(*cfg_block, condition, negated))
+          block.condition = summarizer_.summarize_condition(tested, negated);
   }
   facts_.misindexed_loop_calls = find_misindexed_loop_calls(
       function_, [this](const CallExpr* call) { return summarizer_.call_index(call); });
@@ -109,14 +110,27 @@ FunctionFacts FunctionExtractor::run() {
 
 // The part of `condition` this block's branch decides. `if (a && b)` ends two blocks: the one
 // ending in the `&&` tests a (getTerminatorCondition gives a), the one ending in the `if` is only
-// reached with a true and tests b, though its condition is the whole `a && b`.
-const Expr* FunctionExtractor::tested_here(const CFGBlock& block, const Expr* condition) {
+// reached with a true and tests b, though its condition is the whole `a && b`. Under a `!`
+// (`if (!(a && b))`) that block tests !b: `negated` says so.
+const Expr* FunctionExtractor::tested_here(const CFGBlock& block, const Expr* condition, bool& negated) {
   const Stmt* terminator = block.getTerminatorStmt();
   const Expr* tested = condition;
+  negated = false;
   while (true) {
-    const auto* logical = dyn_cast<BinaryOperator>(tested->IgnoreParens());
-    if (!logical || !logical->isLogicalOp() || logical == terminator) return tested;
-    tested = logical->getRHS();
+    const Expr* bare = tested->IgnoreParens();
+    if (const auto* logical = dyn_cast<BinaryOperator>(bare); logical && logical->isLogicalOp() && logical != terminator) {
+      tested = logical->getRHS();
+      continue;
+    }
+    if (const auto* unary = dyn_cast<UnaryOperator>(bare); unary && unary->getOpcode() == UO_LNot) {
+      const auto* inner = dyn_cast<BinaryOperator>(unary->getSubExpr()->IgnoreParens());
+      if (inner && inner->isLogicalOp() && inner != terminator) {
+        negated = !negated;
+        tested = inner;
+        continue;
+      }
+    }
+    return tested;
   }
 }
 

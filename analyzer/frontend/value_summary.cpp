@@ -391,12 +391,14 @@ std::optional<ChosenValue> ValueSummarizer::summarize_choice(const Expr* value) 
   return chosen;
 }
 
-BranchCondition ValueSummarizer::summarize_condition(const Expr* condition) const {
+BranchCondition ValueSummarizer::summarize_condition(const Expr* condition, bool negated) const {
   BranchCondition result;
   result.location = location(condition->getBeginLoc());
   if (!summarize_condition_into(condition, result)) {
     result.test = BranchCondition::Test::Unknown;
     result.subject = summarize(condition);
+  } else if (negated) {
+    negate_condition(result);
   }
   return result;
 }

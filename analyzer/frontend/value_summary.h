@@ -23,7 +23,8 @@ class ValueSummarizer {
   }
 
   ValueRef summarize(const clang::Expr* expr) const;
-  BranchCondition summarize_condition(const clang::Expr* condition) const;
+  // `negated`: the branch tests the opposite of `condition` (see FunctionExtractor::tested_here).
+  BranchCondition summarize_condition(const clang::Expr* condition, bool negated = false) const;
   // `c ? 0 : 1` with integer constant arms, or a comparison or `!x` used as a value.
   std::optional<ChosenValue> summarize_choice(const clang::Expr* value) const;
   SourceLocation location(clang::SourceLocation loc) const;

@@ -159,9 +159,24 @@ bool Engine::tested_somewhere(const FunctionFacts& fn, const Resource& r) {
   }
   if (r.comps.empty()) return false;
   // Compared without & and *: an assignment through *out names the resource by out itself.
-  return std::any_of(r.comps[0].begin(), r.comps[0].end(), [&](const ValueKey& k) {
-    return k.kind != ValueKey::Kind::CallResult && tested.count(k.bare());
-  });
+  if (std::any_of(r.comps[0].begin(), r.comps[0].end(), [&](const ValueKey& k) {
+        return k.kind != ValueKey::Kind::CallResult && tested.count(k.bare());
+      }))
+    return true;
+  // Tested in what the function returns (return p->rings == NULL; return !urb || !buf): its
+  // caller acts on the outcome.
+  for (const ReturnEvent& ret : fn.returns) {
+    const std::string& text = ret.value.text;
+    if (ret.value.kind != ValueRef::Kind::Other || text.find_first_of("!=<>") == std::string::npos) continue;
+    for (const ValueKey& k : r.comps[0]) {
+      if (k.kind == ValueKey::Kind::CallResult || k.kind == ValueKey::Kind::Record || !k.ops.empty()) continue;
+      std::string name = spelled(k, fn);
+      bool identifier = name.find_first_of("-.[*&") == std::string::npos;
+      if (!name.empty() && (identifier ? mentions_identifier(text, name) : text.find(name) != std::string::npos))
+        return true;
+    }
+  }
+  return false;
 }
 
 // buf->setup_packet = &req->setup: the address of a member of the handle's object is kept in
@@ -280,7 +295,9 @@ void Engine::find_unchecked_at_return(Ctx& ctx, const State& state, bool failure
 // the failure value in its stride (kfree(NULL), an idempotent cancel), nor for array elements.
 bool Engine::release_of_failed(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
                                const std::vector<ValueKey>& primary, const SourceLocation& at, const std::string& by) {
-  if (api->idempotent || api->absent_ok) return false;
+  // A put of a counted reference drops *a* reference: the object may hold others (the initial
+  // one of kref_init()) that this put is for, whatever happened to the get that failed.
+  if (api->idempotent || api->absent_ok || pair->counted) return false;
   // Names that tell one object from another: not a field of any instance, not an array element
   // (the unwind loop releases the elements before the one that failed), not a call's value.
   if (std::any_of(primary.begin(), primary.end(), [](const ValueKey& k) { return k.has_element(); })) return false;
