@@ -101,6 +101,8 @@ void Engine::find_lost(Ctx& ctx, const State& state, const ReturnEvent& ret, boo
     // Only a macro's own temporary names it (kthread_run()'s __k): what the macro's value
     // becomes is not followed.
     if (handle.starts_with("__")) continue;
+    // Returned inside an expression (return p ? p + offset : NULL): it leaves with the caller.
+    if (ret.value.kind == ValueRef::Kind::Other && mentions_as_value(ret.value.text, handle)) continue;
     SourceLocation at = ret.location.valid() ? ret.location : fn.end_location;
     if (!reported_.insert({at, r.site, kLost}).second) continue;
     events.lost.push_back({acquire_site(r.site), fn.name, at, failure, handle});
@@ -213,8 +215,12 @@ void Engine::mark_derived_value_kept(Ctx& ctx, State& state, const AssignEvent& 
   // An aggregate built with the handle in it (io_req = (struct dm_io_request){ .notify.context = ctx })
   // holds it wherever the aggregate goes; any other expression only where it outlives the function.
   bool aggregate = assign.value.text.find('{') != std::string::npos;
+  // Into a member of any object or through a pointer (group->workers = workers + i * cnt): kept
+  // wherever that object goes, as a plain store would be.
+  bool into_object = !assign.target.path.empty() || assign.target.dereferenced;
   std::vector<ValueKey> targets = keys_of(assign.target, fn);
-  if (!aggregate && std::none_of(targets.begin(), targets.end(), [](const ValueKey& k) { return outliving(k); }))
+  if (!aggregate && !into_object &&
+      std::none_of(targets.begin(), targets.end(), [](const ValueKey& k) { return outliving(k); }))
     return;
   for (Resource& r : state.resources) {
     if (!r.live() || r.comps.empty()) continue;
