@@ -73,7 +73,10 @@ json::Value function(const FunctionFacts& fn) {
                                          {"subject", value(block.condition->subject)}};
     blocks.push_back(std::move(object));
   }
-  return json::Object{{"name", fn.name},
+  json::Array annotations;
+  for (const ContextAnnotation& a : fn.lock_annotations)
+    annotations.push_back(json::Object{{"macro", to_string(a.kind)}, {"lock", a.lock}, {"at", location(a.location)}});
+  json::Object object{{"name", fn.name},
                       {"at", location(fn.location)},
                       {"static", fn.is_static},
                       {"section", fn.section},
@@ -86,6 +89,8 @@ json::Value function(const FunctionFacts& fn) {
                       {"assigns", std::move(assigns)},
                       {"accesses", std::move(accesses)},
                       {"returns", std::move(returns)}};
+  if (!annotations.empty()) object["lock_annotations"] = std::move(annotations);
+  return object;
 }
 
 json::Value extern_decl(const ExternDecl& decl) {

@@ -7,6 +7,7 @@
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
+#include "frontend/lock_annotations.h"
 #include "frontend/value_summary.h"
 
 namespace kmodlint::frontend {
@@ -63,6 +64,7 @@ FunctionFacts describe_function(const FunctionDecl& function, ASTContext& contex
   facts.signature = function.getType().getCanonicalType().getAsString();
   for (const ParmVarDecl* param : function.parameters()) facts.params.push_back(param->getName().str());
   facts.end_location = summarizer.location(function.getEndLoc());
+  facts.lock_annotations = read_lock_annotations(function);
   return facts;
 }
 
