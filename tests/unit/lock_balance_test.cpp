@@ -400,3 +400,140 @@ TEST(LockBalance, TheCheckWordsHeldAtReturnWithTheAcquireAsANote) {
   ASSERT_EQ(findings[0].notes.size(), 2u);
   EXPECT_EQ(findings[0].notes[0].location.line, 10u);
 }
+
+namespace {
+
+using locking::AnnotationBroken;
+
+ContextAnnotation annotation(ContextAnnotation::Kind kind, const std::string& lock) {
+  return {kind, lock, {kFile, 1, 30}};
+}
+
+// if (v) return (l.12); `taker`/`giver` (l.13) on &d->lock; return (l.14). `annotated` as given.
+FunctionFacts early_return(const std::string& name, const std::string& call, ContextAnnotation annotated) {
+  FunctionBuilder b(name, "void", {"d", "v"});
+  b.f.lock_annotations.push_back(std::move(annotated));
+  int entry = b.block(), fail = b.block(), ok = b.block(), exit = b.block();
+  b.branch(entry, BranchCondition::Test::NonZero, param("v"), fail, ok);
+  b.ret(fail, ValueRef{}, 12, exit);
+  b.call(ok, call, {lock_of("d")}, 13);
+  b.ret(ok, ValueRef{}, 14, exit);
+  return b.finish(exit);
+}
+
+// A function with `annotated` whose body calls `calls` (l.20, 21, ...) on &d->lock.
+FunctionFacts annotated_straight_line(const std::string& name, ContextAnnotation annotated,
+                                      const std::vector<std::string>& calls) {
+  FunctionFacts f = straight_line(calls);
+  f.name = name;
+  f.lock_annotations.push_back(std::move(annotated));
+  return f;
+}
+
+}  // namespace
+
+TEST(LockAnnotations, TheLockAnAnnotationNamesIsInTheFunctionsTerms) {
+  FunctionFacts fn;
+  fn.params = {"d", "lock"};
+  LockTable table = default_lock_table();
+  using K = ContextAnnotation::Kind;
+  for (const char* spelling : {"&d->lock", "d->lock", "(d)->lock", "& d -> lock"}) {
+    std::optional<locking::LockRef> lock = locking::annotated_lock(annotation(K::Acquires, spelling), fn, table);
+    ASSERT_TRUE(lock) << spelling;
+    EXPECT_EQ(lock->object.to_string(), lifetimes::ValueKey::param(0, "->lock").to_string()) << spelling;
+  }
+  EXPECT_EQ(locking::annotated_lock(annotation(K::Releases, "lock"), fn, table)->object.index, 1);
+  EXPECT_EQ(locking::annotated_lock(annotation(K::Releases, "RCU"), fn, table)->implicit_class, "rcu");
+  EXPECT_EQ(locking::annotated_lock(annotation(K::MustHold, "&dev_list_lock"), fn, table)->object.kind,
+            lifetimes::ValueKey::Kind::Global);
+  EXPECT_FALSE(locking::annotated_lock(annotation(K::MustHold, "d->locks[0]"), fn, table));
+  EXPECT_FALSE(locking::annotated_lock(annotation(K::MustHold, "get_lock(d)"), fn, table));
+}
+
+TEST(LockAnnotations, AnAcquiresHelperThatReturnsWithoutTheLockBreaksIt) {
+  LockBalanceResult r =
+      FakeModule({early_return("lock_dev", "mutex_lock", annotation(ContextAnnotation::Kind::Acquires, "&d->lock"))})
+          .analyze();
+  ASSERT_EQ(r.annotations_broken.size(), 1u);
+  EXPECT_EQ(r.annotations_broken[0].because, AnnotationBroken::Because::AcquiresNotHeld);
+  EXPECT_EQ(r.annotations_broken[0].at.line, 12u);
+  EXPECT_EQ(r.annotations_broken[0].lock, "&d->lock");
+  EXPECT_TRUE(r.held_at_return.empty());
+  EXPECT_TRUE(FakeModule({acquiring_helper()}).analyze().annotations_broken.empty());
+}
+
+TEST(LockAnnotations, AnAcquireTheWalkCannotSeeIsTakenFromTheAnnotation) {
+  // lock_dev() takes the lock in a way the walk cannot see; its annotation says it does.
+  FunctionBuilder b("lock_dev", "void");
+  b.f.lock_annotations.push_back(annotation(ContextAnnotation::Kind::Acquires, "&d->lock"));
+  int entry = b.block(), exit = b.block();
+  b.call(entry, "arch_take", {param("d")}, 40);
+  b.jump(entry, exit);
+  LockBalanceResult r = FakeModule({b.finish(exit), releasing_helper(), helper_caller(false)}).analyze();
+  ASSERT_EQ(r.held_at_return.size(), 1u);
+  EXPECT_EQ(r.held_at_return[0].returned_at.line, 22u);
+  EXPECT_TRUE(r.annotations_broken.empty());
+}
+
+TEST(LockAnnotations, AReleasesHelperThatReturnsStillHoldingTheLockBreaksIt) {
+  LockBalanceResult r = FakeModule({early_return("unlock_dev", "mutex_unlock",
+                                                 annotation(ContextAnnotation::Kind::Releases, "&d->lock"))})
+                            .analyze();
+  ASSERT_EQ(r.annotations_broken.size(), 1u);
+  EXPECT_EQ(r.annotations_broken[0].because, AnnotationBroken::Because::ReleasesStillHeld);
+  EXPECT_EQ(r.annotations_broken[0].at.line, 12u);
+  // Releasing twice what the caller held once is an unlock without lock.
+  LockBalanceResult twice =
+      FakeModule({annotated_straight_line("put", annotation(ContextAnnotation::Kind::Releases, "&d->lock"),
+                                          {"mutex_unlock", "mutex_unlock"})})
+          .analyze();
+  ASSERT_EQ(twice.unlocks_without_lock.size(), 1u);
+  EXPECT_EQ(twice.unlocks_without_lock[0].unlocked_at.line, 21u);
+}
+
+TEST(LockAnnotations, AMustHoldFunctionKeepsTheCallersLock) {
+  using K = ContextAnnotation::Kind;
+  LockBalanceResult released =
+      FakeModule({early_return("update", "mutex_unlock", annotation(K::MustHold, "&d->lock"))}).analyze();
+  ASSERT_EQ(released.annotations_broken.size(), 1u);
+  EXPECT_EQ(released.annotations_broken[0].because, AnnotationBroken::Because::MustHoldReleased);
+  EXPECT_EQ(released.annotations_broken[0].at.line, 14u);
+  EXPECT_EQ(released.annotations_broken[0].proof_at.line, 13u);
+  EXPECT_TRUE(released.held_at_return.empty());
+
+  LockBalanceResult retaken = FakeModule({annotated_straight_line("wait", annotation(K::MustHold, "&d->lock"),
+                                                                  {"mutex_unlock", "mutex_lock"})})
+                                  .analyze();
+  EXPECT_TRUE(retaken.annotations_broken.empty());
+  EXPECT_TRUE(retaken.double_locks.empty());
+  EXPECT_TRUE(retaken.held_at_return.empty());
+
+  LockBalanceResult again = FakeModule({annotated_straight_line("reset", annotation(K::MustHold, "&d->lock"),
+                                                                {"mutex_lock", "mutex_unlock"})})
+                                .analyze();
+  ASSERT_EQ(again.double_locks.size(), 1u);
+  EXPECT_EQ(again.double_locks[0].locked_at.line, 20u);
+  EXPECT_TRUE(again.annotations_broken.empty());
+}
+
+TEST(LockAnnotations, CallingAMustHoldFunctionAfterReleasingTheLockBreaksIt) {
+  FunctionBuilder touch("touch", "void");
+  touch.f.lock_annotations.push_back(annotation(ContextAnnotation::Kind::MustHold, "&d->lock"));
+  int t_entry = touch.block(), t_exit = touch.block();
+  touch.call(t_entry, "pr_info", {}, 60);
+  touch.jump(t_entry, t_exit);
+
+  FunctionBuilder caller("ioctl", "int", {"p"});
+  int entry = caller.block(), exit = caller.block();
+  caller.call(entry, "mutex_lock", {lock_of("p")}, 20);
+  caller.call(entry, "touch", {param("p")}, 21);
+  caller.call(entry, "mutex_unlock", {lock_of("p")}, 22);
+  caller.call(entry, "touch", {param("p")}, 23);
+  caller.ret(entry, constant(0), 24, exit);
+  LockBalanceResult r = FakeModule({touch.finish(t_exit), caller.finish(exit)}).analyze();
+  ASSERT_EQ(r.annotations_broken.size(), 1u);
+  EXPECT_EQ(r.annotations_broken[0].because, AnnotationBroken::Because::CalledWithoutLock);
+  EXPECT_EQ(r.annotations_broken[0].at.line, 23u);
+  EXPECT_EQ(r.annotations_broken[0].callee, "touch");
+  EXPECT_EQ(r.annotations_broken[0].proof_at.line, 22u);
+}

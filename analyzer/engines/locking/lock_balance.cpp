@@ -122,7 +122,11 @@ class ModuleLockBalance {
   }
 
   FunctionLockSummary walk(const FunctionRef& f) {
-    if (!may_touch_locks(f)) return {};
+    if (!may_touch_locks(f)) {
+      FunctionLockSummary summary;
+      for (const AnnotatedLock& a : annotated_locks(*f.function, table_)) judge_annotated(f, a, nullptr, summary);
+      return summary;
+    }
     SummaryLookup lookup = [this, f](const CallEvent& call) -> const FunctionLockSummary* {
       FunctionRef callee = module_.resolve_function(call.callee, f.unit);
       return callee.function ? summarize(callee) : nullptr;
@@ -137,9 +141,90 @@ class ModuleLockBalance {
     result_.double_locks.insert(result_.double_locks.end(), found.double_locks.begin(), found.double_locks.end());
     result_.unlocks_without_lock.insert(result_.unlocks_without_lock.end(), found.unlocks_without_lock.begin(),
                                         found.unlocks_without_lock.end());
+    result_.annotations_broken.insert(result_.annotations_broken.end(), found.annotations_broken.begin(),
+                                      found.annotations_broken.end());
     FunctionLockSummary summary;
-    for (const auto& [lock, of] : returns_by_lock(walk.returns())) judge(f, lock, of, summary);
+    std::map<LockRef, ReturnsOfLock> by_lock = returns_by_lock(walk.returns());
+    std::set<LockRef> annotated;
+    for (const AnnotatedLock& a : walk.annotations()) {
+      auto seen = by_lock.find(a.lock);
+      judge_annotated(f, a, seen == by_lock.end() ? nullptr : &seen->second, summary);
+      annotated.insert(a.lock);
+    }
+    for (const auto& [lock, of] : by_lock)
+      if (!annotated.count(lock)) judge(f, lock, of, summary);
     return summary;
+  }
+
+  // A lock the function's annotation names: the annotation is its summary, and a return that
+  // breaks it is reported. `of` is null when no path of the function touched the lock (it takes
+  // or releases it in a way the walk cannot see: trust the annotation).
+  void judge_annotated(const FunctionRef& f, const AnnotatedLock& a, const ReturnsOfLock* of,
+                       FunctionLockSummary& summary) {
+    LockEffect effect;
+    effect.lock = a.lock;
+    effect.spelling = a.annotation->lock;
+    effect.lock_class = of && of->any ? of->any->lock_class : "";
+    effect.with = f.function->name;
+    effect.annotated_at = a.annotation->location;
+    bool pointer = f.function->return_type.find('*') != std::string::npos;
+    switch (a.annotation->kind) {
+      case ContextAnnotation::Kind::Acquires:
+        effect.kind = LockEffect::Kind::Acquires;
+        effect.held_when = kAnyValue;
+        if (of && !of->held.empty() && !of->free.empty() &&
+            values_tell_apart(of->classes(of->held), of->classes(of->free), pointer)) {
+          unsigned held = of->classes(of->held), free = of->classes(of->free);
+          effect.held_when = held == kAnyValue ? kAnyValue & ~free : held;
+          effect.free_when = free;
+        } else if (of) {
+          report_broken(f, a, of->free, of->held, pointer, AnnotationBroken::Because::AcquiresNotHeld);
+        }
+        break;
+      case ContextAnnotation::Kind::Releases:
+        effect.kind = LockEffect::Kind::Releases;
+        if (of && !of->released.empty())
+          report_broken(f, a, of->free, of->released, pointer, AnnotationBroken::Because::ReleasesStillHeld);
+        break;
+      case ContextAnnotation::Kind::MustHold:
+        effect.kind = LockEffect::Kind::Requires;
+        if (of) report_broken(f, a, of->released, {}, pointer, AnnotationBroken::Because::MustHoldReleased);
+        break;
+    }
+    summary.effects.push_back(effect);
+  }
+
+  // Each return of `wrong` that breaks the annotation. With `right` given, only when a right
+  // return cannot be told apart from it (a conditional helper that says so by its return value
+  // keeps its promise); without, every wrong return. A return where the path never touched the
+  // lock itself (an untaken failed try of an __acquires() helper) proves nothing.
+  void report_broken(const FunctionRef& f, const AnnotatedLock& a, const std::vector<const ReturnRecord*>& wrong,
+                     const std::vector<const ReturnRecord*>& right, bool pointer,
+                     AnnotationBroken::Because because) {
+    bool need_witness = because != AnnotationBroken::Because::MustHoldReleased;
+    for (const ReturnRecord* r : wrong) {
+      auto found = r->locks.find(a.lock);
+      const HeldLock* h = found == r->locks.end() ? nullptr : &found->second;
+      if (h && (h->unknown || h->freed_by_failed_try)) continue;
+      bool witness = !need_witness;
+      for (const ReturnRecord* other : right)
+        if (!values_tell_apart(r->value_classes, other->value_classes, pointer) && !parameters_tell_apart(*r, *other))
+          witness = true;
+      // __acquires(): a return after the function gave the lock back itself breaks it as well.
+      if (because == AnnotationBroken::Because::AcquiresNotHeld && h && h->proven_free) witness = true;
+      if (!witness || !reported_.insert({r->at, a.lock}).second) continue;
+      AnnotationBroken broken;
+      broken.function = f;
+      broken.lock = a.annotation->lock;
+      broken.because = because;
+      broken.at = r->at;
+      broken.annotated_at = a.annotation->location;
+      if (h && h->proven_free) {
+        broken.proof_at = h->freed_at;
+        broken.proof_with = h->freed_with;
+      }
+      result_.annotations_broken.push_back(std::move(broken));
+    }
   }
 
   // Decides what the returns say of one lock: a summary effect, or findings at the returns.

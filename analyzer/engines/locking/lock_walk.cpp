@@ -72,8 +72,16 @@ bool ReturnRecord::operator<(const ReturnRecord& other) const {
   return std::tie(at, value_classes, locks, params) < std::tie(other.at, other.value_classes, other.locks, other.params);
 }
 
+std::vector<AnnotatedLock> annotated_locks(const FunctionFacts& fn, const LockTable& table) {
+  std::vector<AnnotatedLock> out;
+  for (const ContextAnnotation& a : fn.lock_annotations)
+    if (std::optional<LockRef> lock = annotated_lock(a, fn, table)) out.push_back({*lock, &a});
+  return out;
+}
+
 LockWalk::LockWalk(FunctionRef function, const LockTable& table, SummaryLookup summaries)
     : function_(function), fn_(*function.function), table_(table), summaries_(std::move(summaries)) {
+  annotations_ = annotated_locks(fn_, table_);
   index_tested_values();
   for (const LockPrimitive& p : table_.primitives) unwrap_calls_.insert(p.unwrap.begin(), p.unwrap.end());
 }
@@ -199,7 +207,17 @@ bool LockWalk::nests(const std::string& lock_class, const std::string& mode) con
 
 bool LockWalk::run() {
   if (fn_.entry_block < 0 || fn_.entry_block >= static_cast<int>(fn_.blocks.size())) return true;
-  std::vector<Pending> work{{fn_.entry_block, PathState{}}};
+  // What the caller holds on entry, by the function's annotations.
+  PathState entry;
+  for (const AnnotatedLock& a : annotations_) {
+    if (a.annotation->kind == ContextAnnotation::Kind::Acquires) continue;
+    HeldLock& h = entry.locks[a.lock];
+    h.caller_holds = true;
+    h.spelling = a.annotation->lock;
+    h.acquired_at = a.annotation->location;
+    h.acquired_with = to_string(a.annotation->kind);
+  }
+  std::vector<Pending> work{{fn_.entry_block, std::move(entry)}};
   while (!work.empty()) {
     Pending item = std::move(work.back());
     work.pop_back();

@@ -36,6 +36,11 @@ struct HeldLock {
   SourceLocation freed_at;
   std::string freed_with;
   bool freed_by_failed_try = false;
+  // The caller holds it on entry (__releases()/__must_hold()): depth 0 is held, -1 given back.
+  bool caller_holds = false;
+
+  // The depth at which the path no longer holds it.
+  int free_depth() const { return caller_holds ? -1 : 0; }
 
   auto operator<=>(const HeldLock&) const = default;
 };
@@ -82,7 +87,16 @@ using SummaryLookup = std::function<const FunctionLockSummary*(const CallEvent& 
 struct WalkFindings {
   std::vector<DoubleLock> double_locks;
   std::vector<UnlockWithoutLock> unlocks_without_lock;
+  std::vector<AnnotationBroken> annotations_broken;  // calls of __must_hold() functions without the lock
 };
+
+// A sparse annotation of the walked function, with the lock it names.
+struct AnnotatedLock {
+  LockRef lock;
+  const ContextAnnotation* annotation = nullptr;
+};
+
+std::vector<AnnotatedLock> annotated_locks(const FunctionFacts& fn, const LockTable& table);
 
 class LockWalk {
  public:
@@ -91,6 +105,7 @@ class LockWalk {
   bool run();
   const std::set<ReturnRecord>& returns() const { return returns_; }
   const WalkFindings& findings() const { return findings_; }
+  const std::vector<AnnotatedLock>& annotations() const { return annotations_; }
 
   // The object a lock expression names, in this function's terms (aliases applied).
   static lifetimes::ValueKey object_key(const ValueRef& v, const FunctionFacts& fn,
@@ -130,6 +145,9 @@ class LockWalk {
   void forget_locks_of_arguments(PathState& state, const CallEvent& call) const;
   void assume_not_null(PathState& state, const ValueRef& lock_expression) const;
   std::optional<unsigned> chosen_classes(const PathState& state, const ChosenValue& chosen) const;
+  // A call of a __must_hold() function: the path must hold the lock.
+  void require_held(PathState& state, const LockRef& lock, const std::string& spelling, const LockEffect& effect,
+                    const CallEvent& call);
   void fail_try(PathState& state, const LockRef& lock, const std::string& spelling, const std::string& lock_class,
                 const CallEvent& call, const std::string& with);
   // The path's record of `lock`, unknown when its object went through an opaque lock function.
@@ -149,6 +167,7 @@ class LockWalk {
   std::set<std::pair<int, PathState>> seen_;
   std::set<ReturnRecord> returns_;
   WalkFindings findings_;
+  std::vector<AnnotatedLock> annotations_;
   std::set<SourceLocation> reported_;
   int budget_ = 0;
 };
