@@ -27,10 +27,12 @@ void report_held_at_return(const ModuleModel& module, CheckContext& ctx, const l
 }
 
 void report_double_lock(const ModuleModel& module, CheckContext& ctx, const locking::DoubleLock& d) {
-  std::string message = "'" + d.lock + "' is taken again with " + d.locked_with + "() on a path that already holds it (taken at " +
+  bool by_caller = d.first_locked_with.starts_with("__");
+  std::string message = "'" + d.lock + "' is taken again with " + d.locked_with + "() on a path that already holds it (" +
+                        (by_caller ? "its caller holds it: " + d.first_locked_with + " at " : std::string("taken at ")) +
                         line_of(d.first_locked_at) + "): the task waits for itself (deadlock)";
   Finding& finding = ctx.report(module, d.locked_at, std::move(message), name_of(d.function));
-  finding.notes.push_back({d.first_locked_at, "first taken here"});
+  finding.notes.push_back({d.first_locked_at, by_caller ? "annotated here" : "first taken here"});
 }
 
 void report_unlock_without_lock(const ModuleModel& module, CheckContext& ctx, const locking::UnlockWithoutLock& u) {

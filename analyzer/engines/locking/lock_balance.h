@@ -43,6 +43,7 @@ struct DoubleLock {
   SourceLocation locked_at;        // the second acquire
   std::string locked_with;
   SourceLocation first_locked_at;  // the acquire the path still holds
+  std::string first_locked_with;   // its primitive, or __must_hold/__releases: the caller holds it
 };
 
 // A lock released on a path that proved it does not hold it: released twice, or after a trylock

@@ -207,7 +207,7 @@ void LockWalk::acquire(PathState& state, const LockRef& lock, const std::string&
     // The same call again is a loop coming round (a lock per element, a retry the walk cannot
     // rule out), not a proof.
     if (report_double && comparable(lock) && h.acquired_at != call.location && reported_.insert(call.location).second)
-      findings_.double_locks.push_back({function_, h.spelling, call.location, with, h.acquired_at});
+      findings_.double_locks.push_back({function_, h.spelling, call.location, with, h.acquired_at, h.acquired_with});
     // The caller's hold (__must_hold()) taken again: the function's own lock and unlock still
     // pair up, so that the double lock is its only finding.
     if (h.caller_holds && h.depth == 0) h.depth = 1;
