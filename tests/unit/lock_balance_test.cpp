@@ -537,3 +537,52 @@ TEST(LockAnnotations, CallingAMustHoldFunctionAfterReleasingTheLockBreaksIt) {
   EXPECT_EQ(r.annotations_broken[0].callee, "touch");
   EXPECT_EQ(r.annotations_broken[0].proof_at.line, 22u);
 }
+
+namespace {
+
+// reload_down(d, v): mutex_lock(&d->lock) (l.10); if (v) { mutex_unlock (l.11); return (l.12) };
+// return (l.14) with the lock held for another function.
+FunctionFacts leaves_lock_held() {
+  FunctionBuilder b("reload_down", "void", {"d", "v"});
+  int entry = b.block(), fail = b.block(), ok = b.block(), exit = b.block();
+  b.call(entry, "mutex_lock", {lock_of("d")}, 10);
+  b.branch(entry, BranchCondition::Test::NonZero, param("v"), fail, ok);
+  b.call(fail, "mutex_unlock", {lock_of("d")}, 11);
+  b.ret(fail, ValueRef{}, 12, exit);
+  b.ret(ok, ValueRef{}, 14, exit);
+  return b.finish(exit);
+}
+
+}  // namespace
+
+TEST(LockBalance, ALockHandedToACallbackThatReleasesItIsNotHeldAtReturn) {
+  // reload_up (releasing_helper, "unlock_dev") gives back its caller's &d->lock and nothing in the
+  // module calls it: the framework calls it after reload_down.
+  EXPECT_TRUE(FakeModule({leaves_lock_held(), releasing_helper()}).analyze().held_at_return.empty());
+  // Alone, or with the releasing function a helper the module calls (lock, then unlock_dev()),
+  // the held return is reported.
+  LockBalanceResult alone = FakeModule({leaves_lock_held()}).analyze();
+  ASSERT_EQ(alone.held_at_return.size(), 1u);
+  EXPECT_EQ(alone.held_at_return[0].returned_at.line, 14u);
+  FunctionBuilder user("other", "void", {"p"});
+  int entry = user.block(), exit = user.block();
+  user.call(entry, "mutex_lock", {lock_of("p")}, 29);
+  user.call(entry, "unlock_dev", {param("p")}, 30);
+  user.jump(entry, exit);
+  LockBalanceResult helper = FakeModule({leaves_lock_held(), releasing_helper(), user.finish(exit)}).analyze();
+  EXPECT_EQ(helper.held_at_return.size(), 1u);
+}
+
+TEST(LockBalance, ALockOfTheSameKindReleasedUnderAnotherNameIsNotHeldAtReturn) {
+  // mutex_lock(&d->lock); if (v) { unlock_dev(q); return -22; } mutex_unlock(&d->lock); return 0:
+  // q->lock is a struct dev's lock too, which the path never took -- most likely the same one.
+  FunctionFacts f = error_return_keeps_lock(false);
+  BasicBlock& fail = f.blocks[1];
+  CallEvent c;
+  c.callee = "unlock_dev";
+  c.args = {local("q")};
+  c.location = {kFile, 11, 2};
+  f.calls.push_back(c);
+  fail.events.insert(fail.events.begin(), {Event::Kind::Call, static_cast<int>(f.calls.size()) - 1});
+  EXPECT_TRUE(FakeModule({releasing_helper(), f}).analyze().held_at_return.empty());
+}

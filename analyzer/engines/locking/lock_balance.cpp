@@ -93,12 +93,25 @@ bool parameters_tell_apart(const ReturnRecord& a, const ReturnRecord& b) {
   return false;
 }
 
+// The same path gave back, under another name, a lock of the same kind (struct type and field)
+// that it never took (`sd->host->host_lock` through a helper, after `spin_lock_irq(sh->host_lock)`):
+// most likely this very lock, which the facts cannot tell equal.
+bool released_under_another_name(const ReturnRecord& r, const LockRef& lock) {
+  const HeldLock& h = r.locks.at(lock);
+  if (!h.identity.starts_with("R:")) return false;
+  for (const auto& [other, o] : r.locks)
+    if (!(other == lock) && !o.unknown && o.depth < 0 && o.identity == h.identity)
+      return true;
+  return false;
+}
+
 class ModuleLockBalance {
  public:
   ModuleLockBalance(const ModuleModel& module, const LockTable& table) : module_(module), table_(table) {}
 
   LockBalanceResult run() {
     for (const FunctionRef& f : module_.functions()) summarize(f);
+    report_unless_handed_off();
     return std::move(result_);
   }
 
@@ -183,6 +196,7 @@ class ModuleLockBalance {
         break;
       case ContextAnnotation::Kind::Releases:
         effect.kind = LockEffect::Kind::Releases;
+        if (of && of->any && !of->any->identity.empty()) releases_callers_[of->any->identity].insert(f.function);
         if (of && !of->released.empty())
           report_broken(f, a, of->free, of->released, pointer, AnnotationBroken::Because::ReleasesStillHeld);
         break;
@@ -233,11 +247,14 @@ class ModuleLockBalance {
     effect.lock = lock;
     effect.lock_class = of.any ? of.any->lock_class : "";
     effect.spelling = of.any ? of.any->spelling : "";
+    effect.identity = of.any ? of.any->identity : "";
     if (of.unsettled || (!of.held.empty() && !of.released.empty())) {
       effect.kind = LockEffect::Kind::Unsettled;
       summary.effects.push_back(effect);
       return;
     }
+    if (!of.released.empty() && of.any && !of.any->identity.empty())
+      releases_callers_[of.any->identity].insert(f.function);
     if (!of.released.empty()) {
       // A releasing helper when it releases on every return; otherwise its callers cannot know.
       effect.kind = of.free.empty() ? LockEffect::Kind::Releases : LockEffect::Kind::Unsettled;
@@ -269,6 +286,7 @@ class ModuleLockBalance {
   // recursive lock), which an early error return that forgets the unlock is not.
   void report_inconsistent(const FunctionRef& f, const LockRef& lock, const ReturnsOfLock& of, bool pointer) {
     for (const ReturnRecord* r : of.held) {
+      if (released_under_another_name(*r, lock)) continue;
       const ReturnRecord* without = nullptr;
       for (const ReturnRecord* candidate : of.free)
         if (!values_tell_apart(r->value_classes, candidate->value_classes, pointer) &&
@@ -278,7 +296,25 @@ class ModuleLockBalance {
         }
       if (!without || !reported_.insert({r->at, lock}).second) continue;
       const HeldLock& h = r->locks.at(lock);
-      result_.held_at_return.push_back({f, h.spelling, r->at, h.acquired_at, h.acquired_with, without->at});
+      held_.push_back({{f, h.spelling, r->at, h.acquired_at, h.acquired_with, without->at}, h.identity});
+    }
+  }
+
+  // A lock left held for another function of the module that gives back its caller's lock and
+  // that the module never calls itself (a callback: devlink's reload_up after reload_down, a work
+  // item queued with the lock held) is handed off, not forgotten.
+  void report_unless_handed_off() {
+    std::set<const FunctionFacts*> called;
+    for (const FunctionRef& f : module_.functions())
+      for (const CallEvent& call : f.function->calls)
+        if (!call.callee.empty())
+          if (const FunctionFacts* callee = module_.resolve_function(call.callee, f.unit).function) called.insert(callee);
+    for (auto& [held, identity] : held_) {
+      bool handed_off = false;
+      if (auto found = releases_callers_.find(identity); !identity.empty() && found != releases_callers_.end())
+        for (const FunctionFacts* partner : found->second)
+          handed_off = handed_off || (partner != held.function.function && !called.count(partner));
+      if (!handed_off) result_.held_at_return.push_back(std::move(held));
     }
   }
 
@@ -287,6 +323,8 @@ class ModuleLockBalance {
   std::map<const FunctionFacts*, FunctionLockSummary> summaries_;
   std::set<const FunctionFacts*> in_progress_;
   std::set<std::pair<SourceLocation, LockRef>> reported_;
+  std::vector<std::pair<HeldAtReturn, std::string>> held_;  // findings, with the lock's identity
+  std::map<std::string, std::set<const FunctionFacts*>> releases_callers_;  // by lock identity
   LockBalanceResult result_;
 };
 

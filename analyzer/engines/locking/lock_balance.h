@@ -89,6 +89,7 @@ struct LockEffect {
   std::string lock_class;
   std::string spelling;     // as the function writes it
   std::string with;         // the primitive the function took or released it with
+  std::string identity;     // the lock across functions (see HeldLock::identity)
   SourceLocation annotated_at;  // Requires: the callee's __must_hold()
 };
 

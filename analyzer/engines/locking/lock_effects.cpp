@@ -30,6 +30,18 @@ std::string spelling_through(const ValueRef& arg, const std::string& path) {
   return "&" + base + path;
 }
 
+std::string lock_identity(const LockRef& lock, const ValueRef* arg) {
+  if (!lock.implicit_class.empty()) return "class:" + lock.implicit_class;
+  if (lock.object.kind == ValueKey::Kind::Global) return "G:" + lock.object.root + lock.object.path;
+  if (arg && !arg->record.empty() && !arg->field.empty()) return "R:" + arg->record + "." + arg->field;
+  return {};
+}
+
+void set_identity(PathState& state, const LockRef& lock, const std::string& identity) {
+  auto found = state.locks.find(lock);
+  if (found != state.locks.end() && found->second.identity.empty()) found->second.identity = identity;
+}
+
 // Whether two calls that name the lock this way name the same lock: not an array element's
 // (`&d->port[i].lock` is every element's) nor a spelling the facts cannot resolve.
 bool comparable(const LockRef& lock) {
@@ -115,13 +127,16 @@ std::vector<PathState> LockWalk::apply_primitive(PathState state, const LockPrim
     arg = lock_argument(fn_, call, p.lock_arg, p.unwrap);
     assume_not_null(state, *arg);
   }
+  const std::string identity = lock_identity(lock, arg ? &*arg : nullptr);
   bool may_nest = nests(p.lock_class, p.mode);
   if (p.op == "release") {
     if (p.leaves_held.empty()) release(state, lock, spelling, p.lock_class, call, p.name);
+    set_identity(state, lock, identity);
     return {std::move(state)};
   }
   if (p.op == "acquire" || p.held_when == "always") {
     acquire(state, lock, spelling, p.lock_class, may_nest, true, call, p.name);
+    set_identity(state, lock, identity);
     return {std::move(state)};
   }
   state.last_try_call = call_index;
@@ -130,6 +145,8 @@ std::vector<PathState> LockWalk::apply_primitive(PathState state, const LockPrim
   restrict_value(state, ValueKey::call_result(call_index), held_classes(p.held_when));
   fail_try(failed, lock, spelling, p.lock_class, call, p.name);
   restrict_value(failed, ValueKey::call_result(call_index), failed_classes(p));
+  set_identity(state, lock, identity);
+  set_identity(failed, lock, identity);
   return {std::move(state), std::move(failed)};
 }
 
@@ -164,6 +181,7 @@ std::vector<PathState> LockWalk::apply_summary(PathState state, const FunctionLo
           break;
         }
       }
+      if (!effect.identity.empty()) set_identity(s, lock, effect.identity);
       after.push_back(std::move(s));
     }
     states = std::move(after);

@@ -31,6 +31,9 @@ struct HeldLock {
   bool unknown = false;      // a helper left it unsettled, or its object was reassigned: no conclusion
   std::string spelling;
   std::string lock_class;
+  // The lock across the module's functions: "R:bnxt.lock" (a field of a struct type), "G:name",
+  // "class:rtnl"; empty when the facts cannot say.
+  std::string identity;
   SourceLocation acquired_at;
   std::string acquired_with;
   SourceLocation freed_at;
