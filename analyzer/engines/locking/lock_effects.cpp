@@ -37,6 +37,21 @@ std::string lock_identity(const LockRef& lock, const ValueRef* arg) {
   return {};
 }
 
+}  // namespace
+
+// The identity of an annotated lock: that of a primitive call of the function that names it.
+std::string LockWalk::identity_in_body(const LockRef& lock) const {
+  for (const CallEvent& call : fn_.calls) {
+    const LockPrimitive* p = table_.find_primitive_by_callee(call.callee);
+    if (!p || p->lock_arg < 0) continue;
+    std::optional<ValueRef> arg = lock_argument(fn_, call, p->lock_arg, p->unwrap);
+    if (arg && object_key(*arg, fn_, {}) == lock.object) return lock_identity(lock, &*arg);
+  }
+  return lock.implicit_class.empty() ? std::string() : "class:" + lock.implicit_class;
+}
+
+namespace {
+
 void set_identity(PathState& state, const LockRef& lock, const std::string& identity) {
   auto found = state.locks.find(lock);
   if (found != state.locks.end() && found->second.identity.empty()) found->second.identity = identity;
@@ -62,8 +77,28 @@ void LockWalk::assume_not_null(PathState& state, const ValueRef& lock_expression
   if (!key.empty()) restrict_value(state, key, kNegative | kPositive);
 }
 
+// `closure_call(cl, journal_write_unlocked, ...)`, `queue_work()` of a work item: a module function
+// given as an argument that gives back (or may give back) its caller's lock of a kind the path
+// holds takes it over: what the path knew of that lock ends there.
+void LockWalk::hand_to_callbacks(PathState& state, const CallEvent& call) const {
+  for (const ValueRef& arg : call.args) {
+    if (arg.kind != ValueRef::Kind::Function || arg.root.empty()) continue;
+    CallEvent as_call;
+    as_call.callee = arg.root;
+    const FunctionLockSummary* summary = summaries_(as_call);
+    if (!summary) continue;
+    for (const LockEffect& effect : summary->effects) {
+      bool may_release = effect.kind == LockEffect::Kind::Releases || effect.kind == LockEffect::Kind::Unsettled;
+      if (!may_release || effect.identity.empty()) continue;
+      for (auto& [lock, h] : state.locks)
+        if (h.depth > h.free_depth() && h.identity == effect.identity) h.unknown = true;
+    }
+  }
+}
+
 std::vector<PathState> LockWalk::process_call(PathState state, const CallEvent& call, int call_index) {
   state.knowledge.erase(ValueKey::call_result(call_index));  // a call in a loop: this evaluation's result
+  hand_to_callbacks(state, call);
   if (const LockPrimitive* p = table_.find_primitive_by_callee(call.callee)) {
     const LockClass* c = table_.find_class(p->lock_class);
     if (c && c->balanced) return apply_primitive(std::move(state), *p, call, call_index);

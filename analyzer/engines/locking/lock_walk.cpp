@@ -216,6 +216,7 @@ bool LockWalk::run() {
     h.spelling = a.annotation->lock;
     h.acquired_at = a.annotation->location;
     h.acquired_with = to_string(a.annotation->kind);
+    h.identity = identity_in_body(a.lock);
   }
   std::vector<Pending> work{{fn_.entry_block, std::move(entry)}};
   while (!work.empty()) {

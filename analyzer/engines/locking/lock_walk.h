@@ -146,6 +146,9 @@ class LockWalk {
   // A lock-named function the walk cannot see into (a module header's inline mddev_lock(mddev)):
   // what the path knew of the locks inside its arguments' objects is lost, now and later.
   void forget_locks_of_arguments(PathState& state, const CallEvent& call) const;
+  // A module function passed as a callback that releases its caller's lock: the path hands it over.
+  void hand_to_callbacks(PathState& state, const CallEvent& call) const;
+  std::string identity_in_body(const LockRef& lock) const;
   void assume_not_null(PathState& state, const ValueRef& lock_expression) const;
   std::optional<unsigned> chosen_classes(const PathState& state, const ChosenValue& chosen) const;
   // A call of a __must_hold() function: the path must hold the lock.
