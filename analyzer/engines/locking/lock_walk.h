@@ -21,6 +21,16 @@ constexpr unsigned kNegative = 1, kZero = 2, kPositive = 4, kAnyValue = 7;
 unsigned held_classes(const std::string& held_when);
 unsigned failed_classes(const LockPrimitive& p);
 
+// A condition the facts cannot name, by its spelling: `key` is one spelling for the comparison
+// and its negation ("a == b", "a < b"), `holds` whether the condition is that comparison true;
+// `counter` when its lower side steps (`++cnt < max`).
+struct SpelledTest {
+  std::string key;
+  bool holds = true;
+  bool counter = false;
+};
+SpelledTest canonical_test(const std::string& spelling);
+
 // Nesting depth a path counts up to (a lock taken in a loop without release).
 constexpr int kMaxDepth = 3;
 
@@ -169,6 +179,7 @@ class LockWalk {
   const LockTable& table_;
   SummaryLookup summaries_;
   std::set<lifetimes::ValueKey> tracked_values_;  // values whose classes the walk keeps
+  std::set<lifetimes::ValueKey> counter_bounds_;  // `cnt < max` of retry loops (see index_tested_values)
   std::set<std::string> unwrap_calls_;            // spinlock_check(): part of a lock primitive's expansion
   std::set<std::pair<int, PathState>> seen_;
   std::set<ReturnRecord> returns_;
