@@ -145,6 +145,7 @@ struct FunctionFacts {
   std::string signature;  // canonical type, e.g. "int (struct file *, char *)"
   SourceLocation end_location;
   std::vector<ContextAnnotation> lock_annotations;
+  bool context_markers = false;  // the body adjusts sparse's context by hand: __acquire(x), __release(x)
 
   std::vector<BasicBlock> blocks;
   int entry_block = -1;

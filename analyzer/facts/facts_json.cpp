@@ -90,6 +90,7 @@ json::Value function(const FunctionFacts& fn) {
                       {"accesses", std::move(accesses)},
                       {"returns", std::move(returns)}};
   if (!annotations.empty()) object["lock_annotations"] = std::move(annotations);
+  if (fn.context_markers) object["context_markers"] = true;
   return object;
 }
 

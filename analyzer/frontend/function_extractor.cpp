@@ -65,6 +65,7 @@ FunctionFacts describe_function(const FunctionDecl& function, ASTContext& contex
   for (const ParmVarDecl* param : function.parameters()) facts.params.push_back(param->getName().str());
   facts.end_location = summarizer.location(function.getEndLoc());
   facts.lock_annotations = read_lock_annotations(function);
+  facts.context_markers = has_context_markers(function);
   return facts;
 }
 

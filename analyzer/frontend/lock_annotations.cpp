@@ -5,6 +5,7 @@
 #include <set>
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/Stmt.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 
@@ -79,6 +80,29 @@ std::vector<ContextAnnotation> read_lock_annotations(const FunctionDecl& functio
   for (ContextAnnotation& a : out)
     if (seen.insert({a.kind, a.lock}).second) unique.push_back(std::move(a));
   return unique;
+}
+
+bool has_context_markers(const FunctionDecl& function) {
+  const Stmt* body = function.getBody();
+  if (!body) return false;
+  const clang::SourceManager& sm = function.getASTContext().getSourceManager();
+  clang::SourceLocation begin = sm.getExpansionLoc(body->getBeginLoc());
+  clang::SourceLocation end = sm.getExpansionLoc(body->getEndLoc());
+  if (begin.isInvalid() || end.isInvalid() || sm.getFileID(begin) != sm.getFileID(end)) return false;
+  auto [file, offset] = sm.getDecomposedLoc(begin);
+  unsigned end_offset = sm.getFileOffset(end);
+  bool invalid = false;
+  llvm::StringRef buffer = sm.getBufferData(file, &invalid);
+  if (invalid || offset >= buffer.size() || end_offset > buffer.size()) return false;
+  // The raw lexer needs the buffer's own end (it is NUL-terminated there): stop at the body's end.
+  Lexer lexer(sm.getLocForStartOfFile(file), function.getASTContext().getLangOpts(), buffer.begin(),
+              buffer.begin() + offset, buffer.end());
+  Token token;
+  while (!lexer.LexFromRawLexer(token) && sm.getFileOffset(token.getLocation()) < end_offset)
+    if (token.is(tok::raw_identifier) &&
+        (token.getRawIdentifier() == "__acquire" || token.getRawIdentifier() == "__release"))
+      return true;
+  return false;
 }
 
 }  // namespace kmodlint::frontend

@@ -12,5 +12,7 @@
 namespace kmodlint::frontend {
 
 std::vector<ContextAnnotation> read_lock_annotations(const clang::FunctionDecl& function);
+// Whether the body spells __acquire(x) or __release(x) (statements that expand to nothing).
+bool has_context_markers(const clang::FunctionDecl& function);
 
 }  // namespace kmodlint::frontend

@@ -4,6 +4,7 @@
 
 #include "checks/registry.h"
 #include "engines/locking/lock_balance.h"
+#include "engines/locking/lock_walk.h"
 #include "tables/locks.h"
 
 using namespace kmodlint;
@@ -585,4 +586,122 @@ TEST(LockBalance, ALockOfTheSameKindReleasedUnderAnotherNameIsNotHeldAtReturn) {
   f.calls.push_back(c);
   fail.events.insert(fail.events.begin(), {Event::Kind::Call, static_cast<int>(f.calls.size()) - 1});
   EXPECT_TRUE(FakeModule({releasing_helper(), f}).analyze().held_at_return.empty());
+}
+
+namespace {
+
+ValueRef spelled(const std::string& text) {
+  ValueRef v;
+  v.kind = ValueRef::Kind::Other;
+  v.text = text;
+  return v;
+}
+
+// mutex_lock(&p->lock) (l.29); unlock_dev(p) (l.30): makes unlock_dev a helper the module calls.
+FunctionFacts calls_unlock_helper() {
+  FunctionBuilder user("other", "void", {"p"});
+  int entry = user.block(), exit = user.block();
+  user.call(entry, "mutex_lock", {lock_of("p")}, 29);
+  user.call(entry, "unlock_dev", {param("p")}, 30);
+  user.jump(entry, exit);
+  return user.finish(exit);
+}
+
+}  // namespace
+
+TEST(LockBalance, AComparisonAndItsNegationAreOneSpelledTest) {
+  using locking::canonical_test;
+  EXPECT_EQ(canonical_test("gfp != GFP_ATOMIC").key, "gfp == GFP_ATOMIC");
+  EXPECT_FALSE(canonical_test("gfp != GFP_ATOMIC").holds);
+  EXPECT_TRUE(canonical_test("gfp == GFP_ATOMIC").holds);
+  locking::SpelledTest loop = canonical_test("++cnt < max_retries");
+  EXPECT_EQ(loop.key, "cnt < max_retries");
+  EXPECT_TRUE(loop.holds);
+  EXPECT_TRUE(loop.counter);
+  locking::SpelledTest after = canonical_test("cnt >= max_retries");
+  EXPECT_EQ(after.key, "cnt < max_retries");
+  EXPECT_FALSE(after.holds);
+  EXPECT_FALSE(after.counter);
+  EXPECT_EQ(canonical_test("a > b").key, "b < a");
+  EXPECT_TRUE(canonical_test("a > b").holds);
+  EXPECT_FALSE(canonical_test("a <= b").holds);
+  EXPECT_EQ(canonical_test("a << b").key, "a << b");
+  EXPECT_EQ(canonical_test("p->state == 3").key, "p->state == 3");
+}
+
+TEST(LockBalance, ALockTakenUnderAConditionIsReleasedUnderItsNegation) {
+  // if (gfp == A) spin_lock (l.10); if (gfp != A) {} else spin_unlock (l.12); return 0 (l.14).
+  FunctionBuilder b("refill", "int");
+  int entry = b.block(), take = b.block(), mid = b.block(), give = b.block(), out = b.block(), exit = b.block();
+  b.branch(entry, BranchCondition::Test::Unknown, spelled("gfp == A"), take, mid);
+  b.call(take, "spin_lock", {lock_of("d")}, 10);
+  b.jump(take, mid);
+  b.branch(mid, BranchCondition::Test::Unknown, spelled("gfp != A"), out, give);
+  b.call(give, "spin_unlock", {lock_of("d")}, 12);
+  b.jump(give, out);
+  b.ret(out, constant(0), 14, exit);
+  LockBalanceResult r = FakeModule({b.finish(exit)}).analyze();
+  EXPECT_TRUE(r.held_at_return.empty());
+  EXPECT_TRUE(r.unlocks_without_lock.empty());
+}
+
+TEST(LockBalance, AFlagSetToAConstantIsFollowedToItsTest) {
+  // rebooted = 0; if (v) { rtnl_lock() (l.10); rebooted = 1; } if (!rebooted) rtnl_lock() (l.12);
+  // rtnl_unlock() (l.13).
+  FunctionBuilder b("watchdog", "void", {"d", "v"});
+  int entry = b.block(), reboot = b.block(), mid = b.block(), take = b.block(), out = b.block(), exit = b.block();
+  b.assign(entry, local("rebooted"), constant(0), 8);
+  b.branch(entry, BranchCondition::Test::NonZero, param("v"), reboot, mid);
+  b.call(reboot, "rtnl_lock", {}, 10);
+  b.assign(reboot, local("rebooted"), constant(1), 11);
+  b.jump(reboot, mid);
+  b.branch(mid, BranchCondition::Test::Zero, local("rebooted"), take, out);
+  b.call(take, "rtnl_lock", {}, 12);
+  b.jump(take, out);
+  b.call(out, "rtnl_unlock", {}, 13);
+  b.jump(out, exit);
+  LockBalanceResult r = FakeModule({b.finish(exit)}).analyze();
+  EXPECT_TRUE(r.double_locks.empty());
+}
+
+TEST(LockBalance, ARetryLoopLeftByABreakHasNotRunOutOfRetries) {
+  // do { spin_lock (l.10); if (done) break; spin_unlock (l.12); } while (++cnt < max);
+  // if (cnt >= max) return -11 (l.14); spin_unlock (l.15); return 0 (l.16).
+  FunctionBuilder b("mcp_cmd", "int", {"d", "done"});
+  int entry = b.block(), body = b.block(), cont = b.block(), after = b.block(), fail = b.block(), ok = b.block(),
+      exit = b.block();
+  b.assign(entry, local("cnt"), constant(0), 8);
+  b.jump(entry, body);
+  b.call(body, "spin_lock", {lock_of("d")}, 10);
+  b.branch(body, BranchCondition::Test::NonZero, param("done"), after, cont);
+  b.call(cont, "spin_unlock", {lock_of("d")}, 12);
+  b.assign(cont, local("cnt"), spelled("++cnt"), 13);
+  b.branch(cont, BranchCondition::Test::Unknown, spelled("++cnt < max"), body, after);
+  b.branch(after, BranchCondition::Test::Unknown, spelled("cnt >= max"), fail, ok);
+  b.ret(fail, constant(-11), 14, exit);
+  b.call(ok, "spin_unlock", {lock_of("d")}, 15);
+  b.ret(ok, constant(0), 16, exit);
+  LockBalanceResult r = FakeModule({b.finish(exit)}).analyze();
+  EXPECT_TRUE(r.held_at_return.empty());
+  EXPECT_TRUE(r.unlocks_without_lock.empty());
+  EXPECT_TRUE(r.double_locks.empty());
+}
+
+TEST(LockBalance, ALockGivenToACallbackThatReleasesItIsHandedOver) {
+  // reload_down, but its held return first passes unlock_dev as a callback (l.13); unlock_dev is
+  // also a helper the module calls, so only the callback excuses the held return.
+  FunctionFacts f = leaves_lock_held();
+  ValueRef callback;
+  callback.kind = ValueRef::Kind::Function;
+  callback.root = "unlock_dev";
+  callback.text = "unlock_dev";
+  CallEvent c;
+  c.callee = "queue_callback";
+  c.args = {callback};
+  c.location = {kFile, 13, 2};
+  f.calls.push_back(c);
+  f.blocks[2].events.insert(f.blocks[2].events.begin(), {Event::Kind::Call, static_cast<int>(f.calls.size()) - 1});
+  EXPECT_TRUE(FakeModule({f, releasing_helper(), calls_unlock_helper()}).analyze().held_at_return.empty());
+  EXPECT_EQ(FakeModule({leaves_lock_held(), releasing_helper(), calls_unlock_helper()}).analyze().held_at_return.size(),
+            1u);
 }
