@@ -27,10 +27,12 @@ void report_held_at_return(const ModuleModel& module, CheckContext& ctx, const l
 }
 
 void report_double_lock(const ModuleModel& module, CheckContext& ctx, const locking::DoubleLock& d) {
-  std::string message = "'" + d.lock + "' is taken again with " + d.locked_with + "() on a path that already holds it (taken at " +
+  bool by_caller = d.first_locked_with.starts_with("__");
+  std::string message = "'" + d.lock + "' is taken again with " + d.locked_with + "() on a path that already holds it (" +
+                        (by_caller ? "its caller holds it: " + d.first_locked_with + " at " : std::string("taken at ")) +
                         line_of(d.first_locked_at) + "): the task waits for itself (deadlock)";
   Finding& finding = ctx.report(module, d.locked_at, std::move(message), name_of(d.function));
-  finding.notes.push_back({d.first_locked_at, "first taken here"});
+  finding.notes.push_back({d.first_locked_at, by_caller ? "annotated here" : "first taken here"});
 }
 
 void report_unlock_without_lock(const ModuleModel& module, CheckContext& ctx, const locking::UnlockWithoutLock& u) {
@@ -42,6 +44,34 @@ void report_unlock_without_lock(const ModuleModel& module, CheckContext& ctx, co
   finding.notes.push_back({u.proof_at, failed_try ? "not taken when this fails" : "released here"});
 }
 
+std::string broken_message(const locking::AnnotationBroken& b, const std::string& function) {
+  using B = locking::AnnotationBroken::Because;
+  const std::string lock = "'" + b.lock + "'";
+  switch (b.because) {
+    case B::AcquiresNotHeld:
+      return function + "() is annotated __acquires(" + b.lock + ") but returns here without " + lock +
+             (b.proof_at.valid() ? " (released by " + b.proof_with + "() at " + line_of(b.proof_at) + ")" : std::string()) +
+             ": its callers expect to hold it";
+    case B::ReleasesStillHeld:
+      return function + "() is annotated __releases(" + b.lock + ") but returns here still holding " + lock +
+             ": its callers expect it released";
+    case B::MustHoldReleased:
+      return function + "() is annotated __must_hold(" + b.lock + ") but returns here without " + lock +
+             (b.proof_at.valid() ? " (released by " + b.proof_with + "() at " + line_of(b.proof_at) + ")" : std::string()) +
+             ": its callers still hold it when it returns";
+    case B::CalledWithoutLock:
+      return b.callee + "() must be called with " + lock + " held (__must_hold at " + line_of(b.annotated_at) +
+             "), but this path released it with " + b.proof_with + "() at " + line_of(b.proof_at);
+  }
+  return {};
+}
+
+void report_annotation_broken(const ModuleModel& module, CheckContext& ctx, const locking::AnnotationBroken& b) {
+  Finding& finding = ctx.report(module, b.at, broken_message(b, name_of(b.function)), name_of(b.function));
+  finding.notes.push_back({b.annotated_at, "annotated here"});
+  if (b.proof_at.valid()) finding.notes.push_back({b.proof_at, "released here"});
+}
+
 }  // namespace
 
 void LockImbalanceCheck::check_module(const ModuleModel& module, CheckContext& ctx) {
@@ -50,6 +80,7 @@ void LockImbalanceCheck::check_module(const ModuleModel& module, CheckContext& c
   for (const locking::HeldAtReturn& h : result.held_at_return) report_held_at_return(module, ctx, h);
   for (const locking::DoubleLock& d : result.double_locks) report_double_lock(module, ctx, d);
   for (const locking::UnlockWithoutLock& u : result.unlocks_without_lock) report_unlock_without_lock(module, ctx, u);
+  for (const locking::AnnotationBroken& b : result.annotations_broken) report_annotation_broken(module, ctx, b);
 }
 
 }  // namespace kmodlint

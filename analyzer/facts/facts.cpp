@@ -53,4 +53,13 @@ const char* to_string(BranchCondition::Test test) {
   return "?";
 }
 
+const char* to_string(ContextAnnotation::Kind kind) {
+  switch (kind) {
+    case ContextAnnotation::Kind::Acquires: return "__acquires";
+    case ContextAnnotation::Kind::Releases: return "__releases";
+    case ContextAnnotation::Kind::MustHold: return "__must_hold";
+  }
+  return "";
+}
+
 }  // namespace kmodlint

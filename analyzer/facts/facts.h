@@ -132,6 +132,17 @@ struct MisindexedLoopCall {
   std::string index;     // the local the argument indexes with ("i")
 };
 
+// A sparse context annotation of a function, read from its declarations' spelling (outside sparse
+// the macros expand to nothing): `__acquires(&d->lock)` returns with the lock held,
+// `__releases(x)` releases its caller's lock, `__must_hold(x)` needs it held on entry and keeps it.
+struct ContextAnnotation {
+  enum class Kind { Acquires, Releases, MustHold };
+  Kind kind = Kind::Acquires;
+  std::string lock;  // the macro argument as written: "&priv->lock", "priv->lock", "RCU"
+  SourceLocation location;
+  bool operator==(const ContextAnnotation& other) const = default;
+};
+
 struct FunctionFacts {
   std::string name;
   SourceLocation location;
@@ -143,6 +154,8 @@ struct FunctionFacts {
   std::vector<std::string> params;
   std::string signature;  // canonical type, e.g. "int (struct file *, char *)"
   SourceLocation end_location;
+  std::vector<ContextAnnotation> lock_annotations;
+  bool context_markers = false;  // the body adjusts sparse's context by hand: __acquire(x), __release(x)
 
   std::vector<BasicBlock> blocks;
   int entry_block = -1;
@@ -249,5 +262,6 @@ struct UnitFacts {
 const char* to_string(ValueRef::Kind kind);
 const char* to_string(AccessEvent::Mode mode);
 const char* to_string(BranchCondition::Test test);
+const char* to_string(ContextAnnotation::Kind kind);  // the macro: "__acquires", ...
 
 }  // namespace kmodlint

@@ -73,7 +73,10 @@ json::Value function(const FunctionFacts& fn) {
                                          {"subject", value(block.condition->subject)}};
     blocks.push_back(std::move(object));
   }
-  return json::Object{{"name", fn.name},
+  json::Array annotations;
+  for (const ContextAnnotation& a : fn.lock_annotations)
+    annotations.push_back(json::Object{{"macro", to_string(a.kind)}, {"lock", a.lock}, {"at", location(a.location)}});
+  json::Object object{{"name", fn.name},
                       {"at", location(fn.location)},
                       {"static", fn.is_static},
                       {"section", fn.section},
@@ -87,6 +90,9 @@ json::Value function(const FunctionFacts& fn) {
                       {"accesses", std::move(accesses)},
                       {"returns", std::move(returns)},
                       {"scope_cleaned_locals", strings(fn.scope_cleaned_locals)}};
+  if (!annotations.empty()) object["lock_annotations"] = std::move(annotations);
+  if (fn.context_markers) object["context_markers"] = true;
+  return object;
 }
 
 json::Value extern_decl(const ExternDecl& decl) {

@@ -8,6 +8,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "frontend/unwind_loops.h"
+#include "frontend/lock_annotations.h"
 #include "frontend/value_summary.h"
 
 namespace kmodlint::frontend {
@@ -66,6 +67,8 @@ FunctionFacts describe_function(const FunctionDecl& function, ASTContext& contex
   facts.signature = function.getType().getCanonicalType().getAsString();
   for (const ParmVarDecl* param : function.parameters()) facts.params.push_back(param->getName().str());
   facts.end_location = summarizer.location(function.getEndLoc());
+  facts.lock_annotations = read_lock_annotations(function);
+  facts.context_markers = has_context_markers(function);
   return facts;
 }
 

@@ -4,6 +4,7 @@
 
 #include "checks/registry.h"
 #include "engines/locking/lock_balance.h"
+#include "engines/locking/lock_walk.h"
 #include "tables/locks.h"
 
 using namespace kmodlint;
@@ -399,4 +400,308 @@ TEST(LockBalance, TheCheckWordsHeldAtReturnWithTheAcquireAsANote) {
   EXPECT_NE(findings[0].message.find("'&d->lock' is still held when set_level() returns here"), std::string::npos);
   ASSERT_EQ(findings[0].notes.size(), 2u);
   EXPECT_EQ(findings[0].notes[0].location.line, 10u);
+}
+
+namespace {
+
+using locking::AnnotationBroken;
+
+ContextAnnotation annotation(ContextAnnotation::Kind kind, const std::string& lock) {
+  return {kind, lock, {kFile, 1, 30}};
+}
+
+// if (v) return (l.12); `taker`/`giver` (l.13) on &d->lock; return (l.14). `annotated` as given.
+FunctionFacts early_return(const std::string& name, const std::string& call, ContextAnnotation annotated) {
+  FunctionBuilder b(name, "void", {"d", "v"});
+  b.f.lock_annotations.push_back(std::move(annotated));
+  int entry = b.block(), fail = b.block(), ok = b.block(), exit = b.block();
+  b.branch(entry, BranchCondition::Test::NonZero, param("v"), fail, ok);
+  b.ret(fail, ValueRef{}, 12, exit);
+  b.call(ok, call, {lock_of("d")}, 13);
+  b.ret(ok, ValueRef{}, 14, exit);
+  return b.finish(exit);
+}
+
+// A function with `annotated` whose body calls `calls` (l.20, 21, ...) on &d->lock.
+FunctionFacts annotated_straight_line(const std::string& name, ContextAnnotation annotated,
+                                      const std::vector<std::string>& calls) {
+  FunctionFacts f = straight_line(calls);
+  f.name = name;
+  f.lock_annotations.push_back(std::move(annotated));
+  return f;
+}
+
+}  // namespace
+
+TEST(LockAnnotations, TheLockAnAnnotationNamesIsInTheFunctionsTerms) {
+  FunctionFacts fn;
+  fn.params = {"d", "lock"};
+  LockTable table = default_lock_table();
+  using K = ContextAnnotation::Kind;
+  for (const char* spelling : {"&d->lock", "d->lock", "(d)->lock", "& d -> lock"}) {
+    std::optional<locking::LockRef> lock = locking::annotated_lock(annotation(K::Acquires, spelling), fn, table);
+    ASSERT_TRUE(lock) << spelling;
+    EXPECT_EQ(lock->object.to_string(), lifetimes::ValueKey::param(0, "->lock").to_string()) << spelling;
+  }
+  EXPECT_EQ(locking::annotated_lock(annotation(K::Releases, "lock"), fn, table)->object.index, 1);
+  EXPECT_EQ(locking::annotated_lock(annotation(K::Releases, "RCU"), fn, table)->implicit_class, "rcu");
+  EXPECT_EQ(locking::annotated_lock(annotation(K::MustHold, "&dev_list_lock"), fn, table)->object.kind,
+            lifetimes::ValueKey::Kind::Global);
+  EXPECT_FALSE(locking::annotated_lock(annotation(K::MustHold, "d->locks[0]"), fn, table));
+  EXPECT_FALSE(locking::annotated_lock(annotation(K::MustHold, "get_lock(d)"), fn, table));
+}
+
+TEST(LockAnnotations, AnAcquiresHelperThatReturnsWithoutTheLockBreaksIt) {
+  LockBalanceResult r =
+      FakeModule({early_return("lock_dev", "mutex_lock", annotation(ContextAnnotation::Kind::Acquires, "&d->lock"))})
+          .analyze();
+  ASSERT_EQ(r.annotations_broken.size(), 1u);
+  EXPECT_EQ(r.annotations_broken[0].because, AnnotationBroken::Because::AcquiresNotHeld);
+  EXPECT_EQ(r.annotations_broken[0].at.line, 12u);
+  EXPECT_EQ(r.annotations_broken[0].lock, "&d->lock");
+  EXPECT_TRUE(r.held_at_return.empty());
+  EXPECT_TRUE(FakeModule({acquiring_helper()}).analyze().annotations_broken.empty());
+}
+
+TEST(LockAnnotations, AnAcquireTheWalkCannotSeeIsTakenFromTheAnnotation) {
+  // lock_dev() takes the lock in a way the walk cannot see; its annotation says it does.
+  FunctionBuilder b("lock_dev", "void");
+  b.f.lock_annotations.push_back(annotation(ContextAnnotation::Kind::Acquires, "&d->lock"));
+  int entry = b.block(), exit = b.block();
+  b.call(entry, "arch_take", {param("d")}, 40);
+  b.jump(entry, exit);
+  LockBalanceResult r = FakeModule({b.finish(exit), releasing_helper(), helper_caller(false)}).analyze();
+  ASSERT_EQ(r.held_at_return.size(), 1u);
+  EXPECT_EQ(r.held_at_return[0].returned_at.line, 22u);
+  EXPECT_TRUE(r.annotations_broken.empty());
+}
+
+TEST(LockAnnotations, AReleasesHelperThatReturnsStillHoldingTheLockBreaksIt) {
+  LockBalanceResult r = FakeModule({early_return("unlock_dev", "mutex_unlock",
+                                                 annotation(ContextAnnotation::Kind::Releases, "&d->lock"))})
+                            .analyze();
+  ASSERT_EQ(r.annotations_broken.size(), 1u);
+  EXPECT_EQ(r.annotations_broken[0].because, AnnotationBroken::Because::ReleasesStillHeld);
+  EXPECT_EQ(r.annotations_broken[0].at.line, 12u);
+  // Releasing twice what the caller held once is an unlock without lock.
+  LockBalanceResult twice =
+      FakeModule({annotated_straight_line("put", annotation(ContextAnnotation::Kind::Releases, "&d->lock"),
+                                          {"mutex_unlock", "mutex_unlock"})})
+          .analyze();
+  ASSERT_EQ(twice.unlocks_without_lock.size(), 1u);
+  EXPECT_EQ(twice.unlocks_without_lock[0].unlocked_at.line, 21u);
+}
+
+TEST(LockAnnotations, AMustHoldFunctionKeepsTheCallersLock) {
+  using K = ContextAnnotation::Kind;
+  LockBalanceResult released =
+      FakeModule({early_return("update", "mutex_unlock", annotation(K::MustHold, "&d->lock"))}).analyze();
+  ASSERT_EQ(released.annotations_broken.size(), 1u);
+  EXPECT_EQ(released.annotations_broken[0].because, AnnotationBroken::Because::MustHoldReleased);
+  EXPECT_EQ(released.annotations_broken[0].at.line, 14u);
+  EXPECT_EQ(released.annotations_broken[0].proof_at.line, 13u);
+  EXPECT_TRUE(released.held_at_return.empty());
+
+  LockBalanceResult retaken = FakeModule({annotated_straight_line("wait", annotation(K::MustHold, "&d->lock"),
+                                                                  {"mutex_unlock", "mutex_lock"})})
+                                  .analyze();
+  EXPECT_TRUE(retaken.annotations_broken.empty());
+  EXPECT_TRUE(retaken.double_locks.empty());
+  EXPECT_TRUE(retaken.held_at_return.empty());
+
+  LockBalanceResult again = FakeModule({annotated_straight_line("reset", annotation(K::MustHold, "&d->lock"),
+                                                                {"mutex_lock", "mutex_unlock"})})
+                                .analyze();
+  ASSERT_EQ(again.double_locks.size(), 1u);
+  EXPECT_EQ(again.double_locks[0].locked_at.line, 20u);
+  EXPECT_TRUE(again.annotations_broken.empty());
+}
+
+TEST(LockAnnotations, CallingAMustHoldFunctionAfterReleasingTheLockBreaksIt) {
+  FunctionBuilder touch("touch", "void");
+  touch.f.lock_annotations.push_back(annotation(ContextAnnotation::Kind::MustHold, "&d->lock"));
+  int t_entry = touch.block(), t_exit = touch.block();
+  touch.call(t_entry, "pr_info", {}, 60);
+  touch.jump(t_entry, t_exit);
+
+  FunctionBuilder caller("ioctl", "int", {"p"});
+  int entry = caller.block(), exit = caller.block();
+  caller.call(entry, "mutex_lock", {lock_of("p")}, 20);
+  caller.call(entry, "touch", {param("p")}, 21);
+  caller.call(entry, "mutex_unlock", {lock_of("p")}, 22);
+  caller.call(entry, "touch", {param("p")}, 23);
+  caller.ret(entry, constant(0), 24, exit);
+  LockBalanceResult r = FakeModule({touch.finish(t_exit), caller.finish(exit)}).analyze();
+  ASSERT_EQ(r.annotations_broken.size(), 1u);
+  EXPECT_EQ(r.annotations_broken[0].because, AnnotationBroken::Because::CalledWithoutLock);
+  EXPECT_EQ(r.annotations_broken[0].at.line, 23u);
+  EXPECT_EQ(r.annotations_broken[0].callee, "touch");
+  EXPECT_EQ(r.annotations_broken[0].proof_at.line, 22u);
+}
+
+namespace {
+
+// reload_down(d, v): mutex_lock(&d->lock) (l.10); if (v) { mutex_unlock (l.11); return (l.12) };
+// return (l.14) with the lock held for another function.
+FunctionFacts leaves_lock_held() {
+  FunctionBuilder b("reload_down", "void", {"d", "v"});
+  int entry = b.block(), fail = b.block(), ok = b.block(), exit = b.block();
+  b.call(entry, "mutex_lock", {lock_of("d")}, 10);
+  b.branch(entry, BranchCondition::Test::NonZero, param("v"), fail, ok);
+  b.call(fail, "mutex_unlock", {lock_of("d")}, 11);
+  b.ret(fail, ValueRef{}, 12, exit);
+  b.ret(ok, ValueRef{}, 14, exit);
+  return b.finish(exit);
+}
+
+}  // namespace
+
+TEST(LockBalance, ALockHandedToACallbackThatReleasesItIsNotHeldAtReturn) {
+  // reload_up (releasing_helper, "unlock_dev") gives back its caller's &d->lock and nothing in the
+  // module calls it: the framework calls it after reload_down.
+  EXPECT_TRUE(FakeModule({leaves_lock_held(), releasing_helper()}).analyze().held_at_return.empty());
+  // Alone, or with the releasing function a helper the module calls (lock, then unlock_dev()),
+  // the held return is reported.
+  LockBalanceResult alone = FakeModule({leaves_lock_held()}).analyze();
+  ASSERT_EQ(alone.held_at_return.size(), 1u);
+  EXPECT_EQ(alone.held_at_return[0].returned_at.line, 14u);
+  FunctionBuilder user("other", "void", {"p"});
+  int entry = user.block(), exit = user.block();
+  user.call(entry, "mutex_lock", {lock_of("p")}, 29);
+  user.call(entry, "unlock_dev", {param("p")}, 30);
+  user.jump(entry, exit);
+  LockBalanceResult helper = FakeModule({leaves_lock_held(), releasing_helper(), user.finish(exit)}).analyze();
+  EXPECT_EQ(helper.held_at_return.size(), 1u);
+}
+
+TEST(LockBalance, ALockOfTheSameKindReleasedUnderAnotherNameIsNotHeldAtReturn) {
+  // mutex_lock(&d->lock); if (v) { unlock_dev(q); return -22; } mutex_unlock(&d->lock); return 0:
+  // q->lock is a struct dev's lock too, which the path never took -- most likely the same one.
+  FunctionFacts f = error_return_keeps_lock(false);
+  BasicBlock& fail = f.blocks[1];
+  CallEvent c;
+  c.callee = "unlock_dev";
+  c.args = {local("q")};
+  c.location = {kFile, 11, 2};
+  f.calls.push_back(c);
+  fail.events.insert(fail.events.begin(), {Event::Kind::Call, static_cast<int>(f.calls.size()) - 1});
+  EXPECT_TRUE(FakeModule({releasing_helper(), f}).analyze().held_at_return.empty());
+}
+
+namespace {
+
+ValueRef spelled(const std::string& text) {
+  ValueRef v;
+  v.kind = ValueRef::Kind::Other;
+  v.text = text;
+  return v;
+}
+
+// mutex_lock(&p->lock) (l.29); unlock_dev(p) (l.30): makes unlock_dev a helper the module calls.
+FunctionFacts calls_unlock_helper() {
+  FunctionBuilder user("other", "void", {"p"});
+  int entry = user.block(), exit = user.block();
+  user.call(entry, "mutex_lock", {lock_of("p")}, 29);
+  user.call(entry, "unlock_dev", {param("p")}, 30);
+  user.jump(entry, exit);
+  return user.finish(exit);
+}
+
+}  // namespace
+
+TEST(LockBalance, AComparisonAndItsNegationAreOneSpelledTest) {
+  using locking::canonical_test;
+  EXPECT_EQ(canonical_test("gfp != GFP_ATOMIC").key, "gfp == GFP_ATOMIC");
+  EXPECT_FALSE(canonical_test("gfp != GFP_ATOMIC").holds);
+  EXPECT_TRUE(canonical_test("gfp == GFP_ATOMIC").holds);
+  locking::SpelledTest loop = canonical_test("++cnt < max_retries");
+  EXPECT_EQ(loop.key, "cnt < max_retries");
+  EXPECT_TRUE(loop.holds);
+  EXPECT_TRUE(loop.counter);
+  locking::SpelledTest after = canonical_test("cnt >= max_retries");
+  EXPECT_EQ(after.key, "cnt < max_retries");
+  EXPECT_FALSE(after.holds);
+  EXPECT_FALSE(after.counter);
+  EXPECT_EQ(canonical_test("a > b").key, "b < a");
+  EXPECT_TRUE(canonical_test("a > b").holds);
+  EXPECT_FALSE(canonical_test("a <= b").holds);
+  EXPECT_EQ(canonical_test("a << b").key, "a << b");
+  EXPECT_EQ(canonical_test("p->state == 3").key, "p->state == 3");
+}
+
+TEST(LockBalance, ALockTakenUnderAConditionIsReleasedUnderItsNegation) {
+  // if (gfp == A) spin_lock (l.10); if (gfp != A) {} else spin_unlock (l.12); return 0 (l.14).
+  FunctionBuilder b("refill", "int");
+  int entry = b.block(), take = b.block(), mid = b.block(), give = b.block(), out = b.block(), exit = b.block();
+  b.branch(entry, BranchCondition::Test::Unknown, spelled("gfp == A"), take, mid);
+  b.call(take, "spin_lock", {lock_of("d")}, 10);
+  b.jump(take, mid);
+  b.branch(mid, BranchCondition::Test::Unknown, spelled("gfp != A"), out, give);
+  b.call(give, "spin_unlock", {lock_of("d")}, 12);
+  b.jump(give, out);
+  b.ret(out, constant(0), 14, exit);
+  LockBalanceResult r = FakeModule({b.finish(exit)}).analyze();
+  EXPECT_TRUE(r.held_at_return.empty());
+  EXPECT_TRUE(r.unlocks_without_lock.empty());
+}
+
+TEST(LockBalance, AFlagSetToAConstantIsFollowedToItsTest) {
+  // rebooted = 0; if (v) { rtnl_lock() (l.10); rebooted = 1; } if (!rebooted) rtnl_lock() (l.12);
+  // rtnl_unlock() (l.13).
+  FunctionBuilder b("watchdog", "void", {"d", "v"});
+  int entry = b.block(), reboot = b.block(), mid = b.block(), take = b.block(), out = b.block(), exit = b.block();
+  b.assign(entry, local("rebooted"), constant(0), 8);
+  b.branch(entry, BranchCondition::Test::NonZero, param("v"), reboot, mid);
+  b.call(reboot, "rtnl_lock", {}, 10);
+  b.assign(reboot, local("rebooted"), constant(1), 11);
+  b.jump(reboot, mid);
+  b.branch(mid, BranchCondition::Test::Zero, local("rebooted"), take, out);
+  b.call(take, "rtnl_lock", {}, 12);
+  b.jump(take, out);
+  b.call(out, "rtnl_unlock", {}, 13);
+  b.jump(out, exit);
+  LockBalanceResult r = FakeModule({b.finish(exit)}).analyze();
+  EXPECT_TRUE(r.double_locks.empty());
+}
+
+TEST(LockBalance, ARetryLoopLeftByABreakHasNotRunOutOfRetries) {
+  // do { spin_lock (l.10); if (done) break; spin_unlock (l.12); } while (++cnt < max);
+  // if (cnt >= max) return -11 (l.14); spin_unlock (l.15); return 0 (l.16).
+  FunctionBuilder b("mcp_cmd", "int", {"d", "done"});
+  int entry = b.block(), body = b.block(), cont = b.block(), after = b.block(), fail = b.block(), ok = b.block(),
+      exit = b.block();
+  b.assign(entry, local("cnt"), constant(0), 8);
+  b.jump(entry, body);
+  b.call(body, "spin_lock", {lock_of("d")}, 10);
+  b.branch(body, BranchCondition::Test::NonZero, param("done"), after, cont);
+  b.call(cont, "spin_unlock", {lock_of("d")}, 12);
+  b.assign(cont, local("cnt"), spelled("++cnt"), 13);
+  b.branch(cont, BranchCondition::Test::Unknown, spelled("++cnt < max"), body, after);
+  b.branch(after, BranchCondition::Test::Unknown, spelled("cnt >= max"), fail, ok);
+  b.ret(fail, constant(-11), 14, exit);
+  b.call(ok, "spin_unlock", {lock_of("d")}, 15);
+  b.ret(ok, constant(0), 16, exit);
+  LockBalanceResult r = FakeModule({b.finish(exit)}).analyze();
+  EXPECT_TRUE(r.held_at_return.empty());
+  EXPECT_TRUE(r.unlocks_without_lock.empty());
+  EXPECT_TRUE(r.double_locks.empty());
+}
+
+TEST(LockBalance, ALockGivenToACallbackThatReleasesItIsHandedOver) {
+  // reload_down, but its held return first passes unlock_dev as a callback (l.13); unlock_dev is
+  // also a helper the module calls, so only the callback excuses the held return.
+  FunctionFacts f = leaves_lock_held();
+  ValueRef callback;
+  callback.kind = ValueRef::Kind::Function;
+  callback.root = "unlock_dev";
+  callback.text = "unlock_dev";
+  CallEvent c;
+  c.callee = "queue_callback";
+  c.args = {callback};
+  c.location = {kFile, 13, 2};
+  f.calls.push_back(c);
+  f.blocks[2].events.insert(f.blocks[2].events.begin(), {Event::Kind::Call, static_cast<int>(f.calls.size()) - 1});
+  EXPECT_TRUE(FakeModule({f, releasing_helper(), calls_unlock_helper()}).analyze().held_at_return.empty());
+  EXPECT_EQ(FakeModule({leaves_lock_held(), releasing_helper(), calls_unlock_helper()}).analyze().held_at_return.size(),
+            1u);
 }

@@ -15,6 +15,16 @@ std::optional<ValueRef> lock_argument(const FunctionFacts& function, const CallE
     if (!unwrap.empty() && std::find(unwrap.begin(), unwrap.end(), inner.callee) == unwrap.end()) break;
     value = inner.args[0];
   }
+  // `_raw_spin_lock(((void)(subclass), (spinlock_check(lock))))` (spin_lock_nested): the comma
+  // operator leaves only the macro's spelling; the wrapper call just before, at the same place,
+  // holds the lock expression.
+  if (value.kind == ValueRef::Kind::Other && !unwrap.empty() && !function.calls.empty() &&
+      &call >= function.calls.data() && &call < function.calls.data() + function.calls.size() && &call != function.calls.data()) {
+    const CallEvent& before = *(&call - 1);
+    if (before.location == call.location && !before.args.empty() &&
+        std::find(unwrap.begin(), unwrap.end(), before.callee) != unwrap.end())
+      value = before.args[0];
+  }
   return value;
 }
 

@@ -93,12 +93,25 @@ bool parameters_tell_apart(const ReturnRecord& a, const ReturnRecord& b) {
   return false;
 }
 
+// The same path gave back, under another name, a lock of the same kind (struct type and field)
+// that it never took (`sd->host->host_lock` through a helper, after `spin_lock_irq(sh->host_lock)`):
+// most likely this very lock, which the facts cannot tell equal.
+bool released_under_another_name(const ReturnRecord& r, const LockRef& lock) {
+  const HeldLock& h = r.locks.at(lock);
+  if (!h.identity.starts_with("R:")) return false;
+  for (const auto& [other, o] : r.locks)
+    if (!(other == lock) && !o.unknown && o.depth < 0 && o.identity == h.identity)
+      return true;
+  return false;
+}
+
 class ModuleLockBalance {
  public:
   ModuleLockBalance(const ModuleModel& module, const LockTable& table) : module_(module), table_(table) {}
 
   LockBalanceResult run() {
     for (const FunctionRef& f : module_.functions()) summarize(f);
+    report_unless_handed_off();
     return std::move(result_);
   }
 
@@ -122,7 +135,11 @@ class ModuleLockBalance {
   }
 
   FunctionLockSummary walk(const FunctionRef& f) {
-    if (!may_touch_locks(f)) return {};
+    if (!may_touch_locks(f)) {
+      FunctionLockSummary summary;
+      for (const AnnotatedLock& a : annotated_locks(*f.function, table_)) judge_annotated(f, a, nullptr, summary);
+      return summary;
+    }
     SummaryLookup lookup = [this, f](const CallEvent& call) -> const FunctionLockSummary* {
       FunctionRef callee = module_.resolve_function(call.callee, f.unit);
       return callee.function ? summarize(callee) : nullptr;
@@ -137,9 +154,94 @@ class ModuleLockBalance {
     result_.double_locks.insert(result_.double_locks.end(), found.double_locks.begin(), found.double_locks.end());
     result_.unlocks_without_lock.insert(result_.unlocks_without_lock.end(), found.unlocks_without_lock.begin(),
                                         found.unlocks_without_lock.end());
+    result_.annotations_broken.insert(result_.annotations_broken.end(), found.annotations_broken.begin(),
+                                      found.annotations_broken.end());
     FunctionLockSummary summary;
-    for (const auto& [lock, of] : returns_by_lock(walk.returns())) judge(f, lock, of, summary);
+    std::map<LockRef, ReturnsOfLock> by_lock = returns_by_lock(walk.returns());
+    std::set<LockRef> annotated;
+    for (const AnnotatedLock& a : walk.annotations()) {
+      auto seen = by_lock.find(a.lock);
+      judge_annotated(f, a, seen == by_lock.end() ? nullptr : &seen->second, summary);
+      annotated.insert(a.lock);
+    }
+    for (const auto& [lock, of] : by_lock)
+      if (!annotated.count(lock)) judge(f, lock, of, summary);
     return summary;
+  }
+
+  // A lock the function's annotation names: the annotation is its summary, and a return that
+  // breaks it is reported. `of` is null when no path of the function touched the lock (it takes
+  // or releases it in a way the walk cannot see: trust the annotation).
+  void judge_annotated(const FunctionRef& f, const AnnotatedLock& a, const ReturnsOfLock* of,
+                       FunctionLockSummary& summary) {
+    LockEffect effect;
+    effect.lock = a.lock;
+    effect.spelling = a.annotation->lock;
+    effect.lock_class = of && of->any ? of->any->lock_class : "";
+    effect.with = f.function->name;
+    effect.annotated_at = a.annotation->location;
+    bool pointer = f.function->return_type.find('*') != std::string::npos;
+    switch (a.annotation->kind) {
+      case ContextAnnotation::Kind::Acquires:
+        effect.kind = LockEffect::Kind::Acquires;
+        effect.held_when = kAnyValue;
+        if (of && !of->held.empty() && !of->free.empty() &&
+            values_tell_apart(of->classes(of->held), of->classes(of->free), pointer)) {
+          unsigned held = of->classes(of->held), free = of->classes(of->free);
+          effect.held_when = held == kAnyValue ? kAnyValue & ~free : held;
+          effect.free_when = free;
+        } else if (of) {
+          report_broken(f, a, of->free, of->held, pointer, AnnotationBroken::Because::AcquiresNotHeld);
+        }
+        break;
+      case ContextAnnotation::Kind::Releases:
+        effect.kind = LockEffect::Kind::Releases;
+        if (of && of->any && !of->any->identity.empty()) releases_callers_[of->any->identity].insert(f.function);
+        if (of && !of->released.empty())
+          report_broken(f, a, of->free, of->released, pointer, AnnotationBroken::Because::ReleasesStillHeld);
+        break;
+      case ContextAnnotation::Kind::MustHold:
+        effect.kind = LockEffect::Kind::Requires;
+        if (of) report_broken(f, a, of->released, {}, pointer, AnnotationBroken::Because::MustHoldReleased);
+        break;
+    }
+    summary.effects.push_back(effect);
+  }
+
+  // Each return of `wrong` that breaks the annotation. With `right` given, only when a right
+  // return cannot be told apart from it (a conditional helper that says so by its return value
+  // keeps its promise); without, every wrong return. A return where the path never touched the
+  // lock itself (an untaken failed try of an __acquires() helper) proves nothing.
+  void report_broken(const FunctionRef& f, const AnnotatedLock& a, const std::vector<const ReturnRecord*>& wrong,
+                     const std::vector<const ReturnRecord*>& right, bool pointer,
+                     AnnotationBroken::Because because) {
+    // __acquire(x)/__release(x) in the body: the function keeps its promise by hand (mthca_lock_cqs
+    // takes one lock when send_cq == recv_cq and counts it for both); the walk cannot judge it.
+    if (f.function->context_markers) return;
+    bool need_witness = because != AnnotationBroken::Because::MustHoldReleased;
+    for (const ReturnRecord* r : wrong) {
+      auto found = r->locks.find(a.lock);
+      const HeldLock* h = found == r->locks.end() ? nullptr : &found->second;
+      if (h && (h->unknown || h->freed_by_failed_try)) continue;
+      bool witness = !need_witness;
+      for (const ReturnRecord* other : right)
+        if (!values_tell_apart(r->value_classes, other->value_classes, pointer) && !parameters_tell_apart(*r, *other))
+          witness = true;
+      // __acquires(): a return after the function gave the lock back itself breaks it as well.
+      if (because == AnnotationBroken::Because::AcquiresNotHeld && h && h->proven_free) witness = true;
+      if (!witness || !reported_.insert({r->at, a.lock}).second) continue;
+      AnnotationBroken broken;
+      broken.function = f;
+      broken.lock = a.annotation->lock;
+      broken.because = because;
+      broken.at = r->at;
+      broken.annotated_at = a.annotation->location;
+      if (h && h->proven_free) {
+        broken.proof_at = h->freed_at;
+        broken.proof_with = h->freed_with;
+      }
+      result_.annotations_broken.push_back(std::move(broken));
+    }
   }
 
   // Decides what the returns say of one lock: a summary effect, or findings at the returns.
@@ -148,11 +250,14 @@ class ModuleLockBalance {
     effect.lock = lock;
     effect.lock_class = of.any ? of.any->lock_class : "";
     effect.spelling = of.any ? of.any->spelling : "";
+    effect.identity = of.any ? of.any->identity : "";
     if (of.unsettled || (!of.held.empty() && !of.released.empty())) {
       effect.kind = LockEffect::Kind::Unsettled;
       summary.effects.push_back(effect);
       return;
     }
+    if (!of.released.empty() && of.any && !of.any->identity.empty())
+      releases_callers_[of.any->identity].insert(f.function);
     if (!of.released.empty()) {
       // A releasing helper when it releases on every return; otherwise its callers cannot know.
       effect.kind = of.free.empty() ? LockEffect::Kind::Releases : LockEffect::Kind::Unsettled;
@@ -184,6 +289,7 @@ class ModuleLockBalance {
   // recursive lock), which an early error return that forgets the unlock is not.
   void report_inconsistent(const FunctionRef& f, const LockRef& lock, const ReturnsOfLock& of, bool pointer) {
     for (const ReturnRecord* r : of.held) {
+      if (released_under_another_name(*r, lock)) continue;
       const ReturnRecord* without = nullptr;
       for (const ReturnRecord* candidate : of.free)
         if (!values_tell_apart(r->value_classes, candidate->value_classes, pointer) &&
@@ -193,7 +299,25 @@ class ModuleLockBalance {
         }
       if (!without || !reported_.insert({r->at, lock}).second) continue;
       const HeldLock& h = r->locks.at(lock);
-      result_.held_at_return.push_back({f, h.spelling, r->at, h.acquired_at, h.acquired_with, without->at});
+      held_.push_back({{f, h.spelling, r->at, h.acquired_at, h.acquired_with, without->at}, h.identity});
+    }
+  }
+
+  // A lock left held for another function of the module that gives back its caller's lock and
+  // that the module never calls itself (a callback: devlink's reload_up after reload_down, a work
+  // item queued with the lock held) is handed off, not forgotten.
+  void report_unless_handed_off() {
+    std::set<const FunctionFacts*> called;
+    for (const FunctionRef& f : module_.functions())
+      for (const CallEvent& call : f.function->calls)
+        if (!call.callee.empty())
+          if (const FunctionFacts* callee = module_.resolve_function(call.callee, f.unit).function) called.insert(callee);
+    for (auto& [held, identity] : held_) {
+      bool handed_off = false;
+      if (auto found = releases_callers_.find(identity); !identity.empty() && found != releases_callers_.end())
+        for (const FunctionFacts* partner : found->second)
+          handed_off = handed_off || (partner != held.function.function && !called.count(partner));
+      if (!handed_off) result_.held_at_return.push_back(std::move(held));
     }
   }
 
@@ -202,6 +326,8 @@ class ModuleLockBalance {
   std::map<const FunctionFacts*, FunctionLockSummary> summaries_;
   std::set<const FunctionFacts*> in_progress_;
   std::set<std::pair<SourceLocation, LockRef>> reported_;
+  std::vector<std::pair<HeldAtReturn, std::string>> held_;  // findings, with the lock's identity
+  std::map<std::string, std::set<const FunctionFacts*>> releases_callers_;  // by lock identity
   LockBalanceResult result_;
 };
 

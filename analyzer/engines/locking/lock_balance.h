@@ -4,6 +4,7 @@
 // where the module calls them. The results are typed events; the lock-imbalance check words them.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,7 @@ struct DoubleLock {
   SourceLocation locked_at;        // the second acquire
   std::string locked_with;
   SourceLocation first_locked_at;  // the acquire the path still holds
+  std::string first_locked_with;   // its primitive, or __must_hold/__releases: the caller holds it
 };
 
 // A lock released on a path that proved it does not hold it: released twice, or after a trylock
@@ -57,9 +59,29 @@ struct UnlockWithoutLock {
   std::string proof_with;
 };
 
+// A function that does not keep the promise of its sparse annotation (__acquires(),
+// __releases(), __must_hold()), or a call of a __must_hold() function on a path that does not hold
+// the lock.
+struct AnnotationBroken {
+  enum class Because {
+    AcquiresNotHeld,    // __acquires(l): a return without l
+    ReleasesStillHeld,  // __releases(l): a return that still holds l
+    MustHoldReleased,   // __must_hold(l): a return after l was given back
+    CalledWithoutLock,  // a call of a __must_hold(l) function on a path that does not hold l
+  };
+  FunctionRef function;
+  std::string lock;              // as the annotation (or, for a call, the caller) writes it
+  Because because = Because::AcquiresNotHeld;
+  SourceLocation at;             // the return, or the call
+  SourceLocation annotated_at;   // the annotation (for a call: the callee's)
+  std::string callee;            // CalledWithoutLock: the annotated function
+  SourceLocation proof_at;       // the release (or failed try) on that path, if any
+  std::string proof_with;
+};
+
 // What a call to a module function does to its caller's locks.
 struct LockEffect {
-  enum class Kind { Acquires, Releases, Unsettled };
+  enum class Kind { Acquires, Releases, Unsettled, Requires };
   Kind kind = Kind::Acquires;
   LockRef lock;             // in the function's own terms (parameters as Param keys)
   unsigned held_when = 0;   // Acquires: return-value classes with which it returns held (see lock_walk.h)
@@ -67,6 +89,8 @@ struct LockEffect {
   std::string lock_class;
   std::string spelling;     // as the function writes it
   std::string with;         // the primitive the function took or released it with
+  std::string identity;     // the lock across functions (see HeldLock::identity)
+  SourceLocation annotated_at;  // Requires: the callee's __must_hold()
 };
 
 struct FunctionLockSummary {
@@ -77,9 +101,15 @@ struct LockBalanceResult {
   std::vector<HeldAtReturn> held_at_return;
   std::vector<DoubleLock> double_locks;
   std::vector<UnlockWithoutLock> unlocks_without_lock;
+  std::vector<AnnotationBroken> annotations_broken;
   int functions_walked = 0;
   int functions_given_up = 0;  // too many paths: no finding and no summary
 };
+
+// The lock an annotation names, in the function's terms: `&d->lock`, `d->lock` and `lock` through
+// a parameter, a global by name, RCU as the rcu class; nullopt for a spelling it cannot follow.
+std::optional<LockRef> annotated_lock(const ContextAnnotation& annotation, const FunctionFacts& fn,
+                                      const LockTable& table);
 
 LockBalanceResult analyze_lock_balance(const ModuleModel& module, const LockTable& locks);
 

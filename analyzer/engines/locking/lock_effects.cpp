@@ -30,6 +30,33 @@ std::string spelling_through(const ValueRef& arg, const std::string& path) {
   return "&" + base + path;
 }
 
+std::string lock_identity(const LockRef& lock, const ValueRef* arg) {
+  if (!lock.implicit_class.empty()) return "class:" + lock.implicit_class;
+  if (lock.object.kind == ValueKey::Kind::Global) return "G:" + lock.object.root + lock.object.path;
+  if (arg && !arg->record.empty() && !arg->field.empty()) return "R:" + arg->record + "." + arg->field;
+  return {};
+}
+
+}  // namespace
+
+// The identity of an annotated lock: that of a primitive call of the function that names it.
+std::string LockWalk::identity_in_body(const LockRef& lock) const {
+  for (const CallEvent& call : fn_.calls) {
+    const LockPrimitive* p = table_.find_primitive_by_callee(call.callee);
+    if (!p || p->lock_arg < 0) continue;
+    std::optional<ValueRef> arg = lock_argument(fn_, call, p->lock_arg, p->unwrap);
+    if (arg && object_key(*arg, fn_, {}) == lock.object) return lock_identity(lock, &*arg);
+  }
+  return lock.implicit_class.empty() ? std::string() : "class:" + lock.implicit_class;
+}
+
+namespace {
+
+void set_identity(PathState& state, const LockRef& lock, const std::string& identity) {
+  auto found = state.locks.find(lock);
+  if (found != state.locks.end() && found->second.identity.empty()) found->second.identity = identity;
+}
+
 // Whether two calls that name the lock this way name the same lock: not an array element's
 // (`&d->port[i].lock` is every element's) nor a spelling the facts cannot resolve.
 bool comparable(const LockRef& lock) {
@@ -50,8 +77,28 @@ void LockWalk::assume_not_null(PathState& state, const ValueRef& lock_expression
   if (!key.empty()) restrict_value(state, key, kNegative | kPositive);
 }
 
+// `closure_call(cl, journal_write_unlocked, ...)`, `queue_work()` of a work item: a module function
+// given as an argument that gives back (or may give back) its caller's lock of a kind the path
+// holds takes it over: what the path knew of that lock ends there.
+void LockWalk::hand_to_callbacks(PathState& state, const CallEvent& call) const {
+  for (const ValueRef& arg : call.args) {
+    if (arg.kind != ValueRef::Kind::Function || arg.root.empty()) continue;
+    CallEvent as_call;
+    as_call.callee = arg.root;
+    const FunctionLockSummary* summary = summaries_(as_call);
+    if (!summary) continue;
+    for (const LockEffect& effect : summary->effects) {
+      bool may_release = effect.kind == LockEffect::Kind::Releases || effect.kind == LockEffect::Kind::Unsettled;
+      if (!may_release || effect.identity.empty()) continue;
+      for (auto& [lock, h] : state.locks)
+        if (h.depth > h.free_depth() && h.identity == effect.identity) h.unknown = true;
+    }
+  }
+}
+
 std::vector<PathState> LockWalk::process_call(PathState state, const CallEvent& call, int call_index) {
   state.knowledge.erase(ValueKey::call_result(call_index));  // a call in a loop: this evaluation's result
+  hand_to_callbacks(state, call);
   if (const LockPrimitive* p = table_.find_primitive_by_callee(call.callee)) {
     const LockClass* c = table_.find_class(p->lock_class);
     if (c && c->balanced) return apply_primitive(std::move(state), *p, call, call_index);
@@ -110,14 +157,21 @@ std::vector<PathState> LockWalk::apply_primitive(PathState state, const LockPrim
     spelling = arg->text;
     if (lock.object.empty()) return {std::move(state)};
   }
-  if (p.lock_arg >= 0) assume_not_null(state, *lock_argument(fn_, call, p.lock_arg, p.unwrap));
+  std::optional<ValueRef> arg;
+  if (p.lock_arg >= 0) {
+    arg = lock_argument(fn_, call, p.lock_arg, p.unwrap);
+    assume_not_null(state, *arg);
+  }
+  const std::string identity = lock_identity(lock, arg ? &*arg : nullptr);
   bool may_nest = nests(p.lock_class, p.mode);
   if (p.op == "release") {
     if (p.leaves_held.empty()) release(state, lock, spelling, p.lock_class, call, p.name);
+    set_identity(state, lock, identity);
     return {std::move(state)};
   }
   if (p.op == "acquire" || p.held_when == "always") {
     acquire(state, lock, spelling, p.lock_class, may_nest, true, call, p.name);
+    set_identity(state, lock, identity);
     return {std::move(state)};
   }
   state.last_try_call = call_index;
@@ -126,6 +180,8 @@ std::vector<PathState> LockWalk::apply_primitive(PathState state, const LockPrim
   restrict_value(state, ValueKey::call_result(call_index), held_classes(p.held_when));
   fail_try(failed, lock, spelling, p.lock_class, call, p.name);
   restrict_value(failed, ValueKey::call_result(call_index), failed_classes(p));
+  set_identity(state, lock, identity);
+  set_identity(failed, lock, identity);
   return {std::move(state), std::move(failed)};
 }
 
@@ -144,6 +200,7 @@ std::vector<PathState> LockWalk::apply_summary(PathState state, const FunctionLo
       switch (effect.kind) {
         case LockEffect::Kind::Releases: release(s, lock, spelling, effect.lock_class, call, call.callee); break;
         case LockEffect::Kind::Unsettled: held(s, lock).unknown = true; break;
+        case LockEffect::Kind::Requires: require_held(s, lock, spelling, effect, call); break;
         case LockEffect::Kind::Acquires: {
           if (effect.held_when == kAnyValue) {
             acquire(s, lock, spelling, effect.lock_class, may_nest, true, call, call.callee);
@@ -159,6 +216,7 @@ std::vector<PathState> LockWalk::apply_summary(PathState state, const FunctionLo
           break;
         }
       }
+      if (!effect.identity.empty()) set_identity(s, lock, effect.identity);
       after.push_back(std::move(s));
     }
     states = std::move(after);
@@ -177,7 +235,12 @@ bool LockWalk::to_caller_terms(LockRef& lock, std::string& spelling, const CallE
   const ValueRef& arg = call.args[object.index];
   ValueKey base = object_key(arg, fn_, state.aliases);
   if (base.empty() || base.kind == ValueKey::Kind::Text) return false;
-  if (arg.address_of && object.path.starts_with("->"))
+  // `p` after `p = &dev` passes &dev as well.
+  bool address_of = arg.address_of;
+  if (auto alias = state.aliases.find(arg.root); arg.kind == ValueRef::Kind::Local && arg.path.empty() &&
+                                                 !arg.dereferenced && alias != state.aliases.end())
+    address_of = address_of || alias->second.address_of;
+  if (address_of && object.path.starts_with("->"))
     base.path += "." + object.path.substr(2);
   else
     base.path += object.path;
@@ -193,14 +256,17 @@ void LockWalk::acquire(PathState& state, const LockRef& lock, const std::string&
   if (h.unknown) return;
   if (h.spelling.empty()) h.spelling = spelling;
   h.lock_class = lock_class;
-  if (h.depth >= 1 && !may_nest) {
+  if (h.depth > h.free_depth() && !may_nest) {
     // The same call again is a loop coming round (a lock per element, a retry the walk cannot
     // rule out), not a proof.
     if (report_double && comparable(lock) && h.acquired_at != call.location && reported_.insert(call.location).second)
-      findings_.double_locks.push_back({function_, h.spelling, call.location, with, h.acquired_at});
+      findings_.double_locks.push_back({function_, h.spelling, call.location, with, h.acquired_at, h.acquired_with});
+    // The caller's hold (__must_hold()) taken again: the function's own lock and unlock still
+    // pair up, so that the double lock is its only finding.
+    if (h.caller_holds && h.depth == 0) h.depth = 1;
     return;
   }
-  if (h.depth == 0) {
+  if (h.depth == h.free_depth()) {
     h.acquired_at = call.location;
     h.acquired_with = with;
   }
@@ -217,7 +283,7 @@ void LockWalk::release(PathState& state, const LockRef& lock, const std::string&
   if (h.unknown) return;
   if (h.spelling.empty()) h.spelling = spelling;
   h.lock_class = lock_class;
-  if (h.depth <= 0 && h.proven_free) {
+  if (h.depth <= h.free_depth() && h.proven_free) {
     if (comparable(lock) && h.freed_at != call.location && reported_.insert(call.location).second) {
       UnlockWithoutLock u{function_, h.spelling, call.location, with,
                           h.freed_by_failed_try ? UnlockWithoutLock::Because::TryFailed
@@ -229,8 +295,9 @@ void LockWalk::release(PathState& state, const LockRef& lock, const std::string&
   }
   --h.depth;
   // The path's own hold given back: a second release would be wrong. (Below what the caller
-  // held proves nothing: a call the walk cannot see into may have taken it again.)
-  if (h.depth == 0) {
+  // held proves nothing: a call the walk cannot see into may have taken it again -- unless the
+  // function's annotation says the caller held it once.)
+  if (h.depth == h.free_depth()) {
     h.proven_free = true;
     h.freed_at = call.location;
     h.freed_with = with;
@@ -239,13 +306,32 @@ void LockWalk::release(PathState& state, const LockRef& lock, const std::string&
   h.depth = std::max(h.depth, -kMaxDepth);
 }
 
+void LockWalk::require_held(PathState& state, const LockRef& lock, const std::string& spelling,
+                            const LockEffect& effect, const CallEvent& call) {
+  auto found = state.locks.find(lock);
+  if (found == state.locks.end()) return;
+  const HeldLock& h = found->second;
+  if (h.unknown || !h.proven_free || h.depth > h.free_depth() || !comparable(lock)) return;
+  if (!reported_.insert(call.location).second) return;
+  AnnotationBroken broken;
+  broken.function = function_;
+  broken.lock = h.spelling.empty() ? spelling : h.spelling;
+  broken.because = AnnotationBroken::Because::CalledWithoutLock;
+  broken.at = call.location;
+  broken.annotated_at = effect.annotated_at;
+  broken.callee = call.callee;
+  broken.proof_at = h.freed_at;
+  broken.proof_with = h.freed_with;
+  findings_.annotations_broken.push_back(std::move(broken));
+}
+
 void LockWalk::fail_try(PathState& state, const LockRef& lock, const std::string& spelling,
                         const std::string& lock_class, const CallEvent& call, const std::string& with) {
   HeldLock& h = held(state, lock);
-  if (h.unknown || h.depth > 0) return;
+  if (h.unknown || h.depth > h.free_depth()) return;
   if (h.spelling.empty()) h.spelling = spelling;
   h.lock_class = lock_class;
-  if (h.depth < 0) return;  // it released the caller's lock before: the trylock may fail for anyone
+  if (h.depth < h.free_depth()) return;  // it released the caller's lock before: the trylock may fail for anyone
   h.proven_free = true;
   h.freed_at = call.location;
   h.freed_with = with;

@@ -39,6 +39,64 @@ unsigned test_classes(BranchCondition::Test test, bool holds) {
   return kAnyValue;
 }
 
+std::string trimmed(std::string text) {
+  while (!text.empty() && text.front() == ' ') text.erase(0, 1);
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
+// `++cnt`, `cnt++`: the counter (the test compares it after, or just before, the step).
+std::string without_step(std::string operand, bool* stepped = nullptr) {
+  operand = trimmed(std::move(operand));
+  bool step = false;
+  for (const char* op : {"++", "--"}) {
+    if (operand.starts_with(op)) operand.erase(0, 2), step = true;
+    if (operand.ends_with(op)) operand.erase(operand.size() - 2), step = true;
+  }
+  if (stepped) *stepped = step;
+  return trimmed(operand);
+}
+
+}  // namespace
+
+// A comparison the facts cannot name, in one spelling for it and its negation: `a != b` is
+// `a == b` false, `a >= b` is `a < b` false, `b > a` is `a < b` (gfp == GFP_ATOMIC and
+// gfp != GFP_ATOMIC, or a retry loop's `++cnt < max` and the `cnt >= max` after it, test the same
+// thing). Anything else keeps its spelling.
+SpelledTest canonical_test(const std::string& spelling) {
+  static const char* const kOperators[] = {"==", "!=", "<=", ">=", "<", ">"};
+  int depth = 0;
+  for (std::size_t i = 0; i < spelling.size(); ++i) {
+    char c = spelling[i];
+    depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+    if (depth != 0 || (c != '=' && c != '!' && c != '<' && c != '>')) continue;
+    if (spelling.compare(i, 2, "->") == 0 || (i > 0 && spelling[i - 1] == '-')) continue;
+    for (const char* op : kOperators) {
+      std::size_t n = std::char_traits<char>::length(op);
+      if (spelling.compare(i, n, op) != 0) continue;
+      if (n == 1 && i + 1 < spelling.size() && (spelling[i + 1] == c || spelling[i + 1] == '=')) break;  // << >> <= >=
+      if (c == '<' && i > 0 && spelling[i - 1] == '<') break;
+      if (c == '>' && i > 0 && spelling[i - 1] == '>') break;
+      bool stepped_left = false, stepped_right = false;
+      std::string left = without_step(spelling.substr(0, i), &stepped_left);
+      std::string right = without_step(spelling.substr(i + n), &stepped_right);
+      if (left.empty() || right.empty() || left.find_first_of("=<>!?&|") != std::string::npos ||
+          right.find_first_of("=<>!?&|") != std::string::npos)
+        return {spelling, true, false};
+      std::string o = op;
+      if (o == "==" || o == "!=") return {left + " == " + right, o == "==", false};
+      bool swap = o == ">" || o == "<=";
+      bool holds = o == "<" || o == ">";
+      const std::string& lower = swap ? right : left;
+      bool counter = swap ? stepped_right : stepped_left;
+      return {lower + " < " + (swap ? left : right), holds, counter};
+    }
+  }
+  return {spelling, true, false};
+}
+
+namespace {
+
 int param_position(const FunctionFacts& fn, const std::string& name) {
   auto found = std::find(fn.params.begin(), fn.params.end(), name);
   return found == fn.params.end() ? -1 : static_cast<int>(found - fn.params.begin());
@@ -72,8 +130,16 @@ bool ReturnRecord::operator<(const ReturnRecord& other) const {
   return std::tie(at, value_classes, locks, params) < std::tie(other.at, other.value_classes, other.locks, other.params);
 }
 
+std::vector<AnnotatedLock> annotated_locks(const FunctionFacts& fn, const LockTable& table) {
+  std::vector<AnnotatedLock> out;
+  for (const ContextAnnotation& a : fn.lock_annotations)
+    if (std::optional<LockRef> lock = annotated_lock(a, fn, table)) out.push_back({*lock, &a});
+  return out;
+}
+
 LockWalk::LockWalk(FunctionRef function, const LockTable& table, SummaryLookup summaries)
     : function_(function), fn_(*function.function), table_(table), summaries_(std::move(summaries)) {
+  annotations_ = annotated_locks(fn_, table_);
   index_tested_values();
   for (const LockPrimitive& p : table_.primitives) unwrap_calls_.insert(p.unwrap.begin(), p.unwrap.end());
 }
@@ -119,6 +185,18 @@ void LockWalk::index_tested_values() {
     }
   for (const auto& [key, count] : tests)
     if (count > 1) tracked_values_.insert(key);
+  // A flag the function sets to a constant and tests (`rebooted = 1; ... if (!rebooted)
+  // rtnl_lock()`): the test follows the store.
+  for (const AssignEvent& assign : fn_.assigns)
+    if (assign.value.kind == ValueRef::Kind::IntConstant)
+      if (ValueKey key = lifetimes::key_of(assign.target, fn_).bare(); tests.count(key)) tracked_values_.insert(key);
+  // A retry counter tested against its bound (`while (++cnt < max)`): a path that never tested it
+  // has not run out of retries (it left the loop by a break in its first round).
+  for (const BasicBlock& block : fn_.blocks)
+    if (block.condition && block.condition->test == BranchCondition::Test::Unknown &&
+        block.condition->subject.text.find('(') == std::string::npos)
+      if (SpelledTest spelled = canonical_test(block.condition->subject.text); spelled.counter)
+        counter_bounds_.insert(ValueKey::text(spelled.key));
   for (const ReturnEvent& ret : fn_.returns)
     if (ret.value.kind == ValueRef::Kind::Local || ret.value.kind == ValueRef::Kind::Param) {
       ValueKey key = lifetimes::key_of(ret.value, fn_);
@@ -148,7 +226,8 @@ TestedValue LockWalk::tested_value(const BranchCondition& c, const BasicBlock& b
   if (c.test == BranchCondition::Test::Unknown) {
     if (c.subject.kind != K::Other || c.subject.text.empty() || c.subject.text.find('(') != std::string::npos)
       return {};
-    return {ValueKey::text(c.subject.text), BranchCondition::Test::NonZero};
+    SpelledTest spelled = canonical_test(c.subject.text);
+    return {ValueKey::text(spelled.key), spelled.holds ? BranchCondition::Test::NonZero : BranchCondition::Test::Zero};
   }
   if (c.subject.kind == K::CallResult) return {ValueKey::call_result(c.subject.call_index), c.test};
   if (c.subject.kind == K::Local || c.subject.kind == K::Param || c.subject.kind == K::Global)
@@ -199,7 +278,18 @@ bool LockWalk::nests(const std::string& lock_class, const std::string& mode) con
 
 bool LockWalk::run() {
   if (fn_.entry_block < 0 || fn_.entry_block >= static_cast<int>(fn_.blocks.size())) return true;
-  std::vector<Pending> work{{fn_.entry_block, PathState{}}};
+  // What the caller holds on entry, by the function's annotations.
+  PathState entry;
+  for (const AnnotatedLock& a : annotations_) {
+    if (a.annotation->kind == ContextAnnotation::Kind::Acquires) continue;
+    HeldLock& h = entry.locks[a.lock];
+    h.caller_holds = true;
+    h.spelling = a.annotation->lock;
+    h.acquired_at = a.annotation->location;
+    h.acquired_with = to_string(a.annotation->kind);
+    h.identity = identity_in_body(a.lock);
+  }
+  std::vector<Pending> work{{fn_.entry_block, std::move(entry)}};
   while (!work.empty()) {
     Pending item = std::move(work.back());
     work.pop_back();
@@ -263,6 +353,8 @@ std::vector<std::optional<PathState>> LockWalk::branch(const PathState& state, c
   }
   bool known = state.knowledge.count(key) > 0;
   if (!known && !tracked_values_.count(key)) return out;
+  if (!known && counter_bounds_.count(key) && !canonical_test(c.subject.text).counter)
+    for (auto& o : out) restrict_value(*o, key, test_classes(BranchCondition::Test::NonZero, true));
   bool is_err = test == BranchCondition::Test::IsErr || test == BranchCondition::Test::IsErrOrNull;
   for (int i = 0; i < 2; ++i) {
     bool holds = (i == 0) != (is_err && c.negated);

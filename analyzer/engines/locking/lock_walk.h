@@ -21,6 +21,16 @@ constexpr unsigned kNegative = 1, kZero = 2, kPositive = 4, kAnyValue = 7;
 unsigned held_classes(const std::string& held_when);
 unsigned failed_classes(const LockPrimitive& p);
 
+// A condition the facts cannot name, by its spelling: `key` is one spelling for the comparison
+// and its negation ("a == b", "a < b"), `holds` whether the condition is that comparison true;
+// `counter` when its lower side steps (`++cnt < max`).
+struct SpelledTest {
+  std::string key;
+  bool holds = true;
+  bool counter = false;
+};
+SpelledTest canonical_test(const std::string& spelling);
+
 // Nesting depth a path counts up to (a lock taken in a loop without release).
 constexpr int kMaxDepth = 3;
 
@@ -31,11 +41,19 @@ struct HeldLock {
   bool unknown = false;      // a helper left it unsettled, or its object was reassigned: no conclusion
   std::string spelling;
   std::string lock_class;
+  // The lock across the module's functions: "R:bnxt.lock" (a field of a struct type), "G:name",
+  // "class:rtnl"; empty when the facts cannot say.
+  std::string identity;
   SourceLocation acquired_at;
   std::string acquired_with;
   SourceLocation freed_at;
   std::string freed_with;
   bool freed_by_failed_try = false;
+  // The caller holds it on entry (__releases()/__must_hold()): depth 0 is held, -1 given back.
+  bool caller_holds = false;
+
+  // The depth at which the path no longer holds it.
+  int free_depth() const { return caller_holds ? -1 : 0; }
 
   auto operator<=>(const HeldLock&) const = default;
 };
@@ -82,7 +100,16 @@ using SummaryLookup = std::function<const FunctionLockSummary*(const CallEvent& 
 struct WalkFindings {
   std::vector<DoubleLock> double_locks;
   std::vector<UnlockWithoutLock> unlocks_without_lock;
+  std::vector<AnnotationBroken> annotations_broken;  // calls of __must_hold() functions without the lock
 };
+
+// A sparse annotation of the walked function, with the lock it names.
+struct AnnotatedLock {
+  LockRef lock;
+  const ContextAnnotation* annotation = nullptr;
+};
+
+std::vector<AnnotatedLock> annotated_locks(const FunctionFacts& fn, const LockTable& table);
 
 class LockWalk {
  public:
@@ -91,6 +118,7 @@ class LockWalk {
   bool run();
   const std::set<ReturnRecord>& returns() const { return returns_; }
   const WalkFindings& findings() const { return findings_; }
+  const std::vector<AnnotatedLock>& annotations() const { return annotations_; }
 
   // The object a lock expression names, in this function's terms (aliases applied).
   static lifetimes::ValueKey object_key(const ValueRef& v, const FunctionFacts& fn,
@@ -128,8 +156,14 @@ class LockWalk {
   // A lock-named function the walk cannot see into (a module header's inline mddev_lock(mddev)):
   // what the path knew of the locks inside its arguments' objects is lost, now and later.
   void forget_locks_of_arguments(PathState& state, const CallEvent& call) const;
+  // A module function passed as a callback that releases its caller's lock: the path hands it over.
+  void hand_to_callbacks(PathState& state, const CallEvent& call) const;
+  std::string identity_in_body(const LockRef& lock) const;
   void assume_not_null(PathState& state, const ValueRef& lock_expression) const;
   std::optional<unsigned> chosen_classes(const PathState& state, const ChosenValue& chosen) const;
+  // A call of a __must_hold() function: the path must hold the lock.
+  void require_held(PathState& state, const LockRef& lock, const std::string& spelling, const LockEffect& effect,
+                    const CallEvent& call);
   void fail_try(PathState& state, const LockRef& lock, const std::string& spelling, const std::string& lock_class,
                 const CallEvent& call, const std::string& with);
   // The path's record of `lock`, unknown when its object went through an opaque lock function.
@@ -145,10 +179,12 @@ class LockWalk {
   const LockTable& table_;
   SummaryLookup summaries_;
   std::set<lifetimes::ValueKey> tracked_values_;  // values whose classes the walk keeps
+  std::set<lifetimes::ValueKey> counter_bounds_;  // `cnt < max` of retry loops (see index_tested_values)
   std::set<std::string> unwrap_calls_;            // spinlock_check(): part of a lock primitive's expansion
   std::set<std::pair<int, PathState>> seen_;
   std::set<ReturnRecord> returns_;
   WalkFindings findings_;
+  std::vector<AnnotatedLock> annotations_;
   std::set<SourceLocation> reported_;
   int budget_ = 0;
 };
