@@ -30,6 +30,8 @@ struct CheckInfo {
   std::string summary;   // one line
   bool needs_whole_module;  // skipped for a module with a unit that did not parse
   std::function<std::unique_ptr<Check>()> create;
+  // Off unless a glob of the configuration or --checks names it (still measured on real code).
+  bool enabled_by_default = true;
 };
 
 // Options of one check from the configuration (`options: {check-id: {key: value}}`): a scalar

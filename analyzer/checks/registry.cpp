@@ -22,6 +22,7 @@
 #include "checks/undefined_symbol.h"
 #include "checks/unprotected_shared_global.h"
 #include "checks/wrong_unwind_index.h"
+#include "checks/unreleased_callback_resource.h"
 #include "checks/unreleased_in_exit.h"
 
 namespace kmodlint {
@@ -147,6 +148,9 @@ const std::vector<CheckInfo>& all_checks() {
        "an unwind loop counts one variable down but releases the element of another one: one element is released "
        "on every pass, the others never",
        false, factory<WrongUnwindIndexCheck>()},
+      {"unreleased-callback-resource", "cleanup-pairs", Severity::Warning,
+       "a callback keeps a resource in a global or a structure field that no function of the module releases",
+       true, factory<UnreleasedCallbackResourceCheck>(), /*enabled_by_default=*/false},
       {kSuppressionProblem, "meta", Severity::Warning,
        "a kmodlint-disable comment names an unknown check, is unmatched, or (with "
        "--report-unused-suppressions) silences nothing",

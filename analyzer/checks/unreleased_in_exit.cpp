@@ -16,18 +16,6 @@ void UnreleasedInExitCheck::check_module(const ModuleModel& module, CheckContext
                            (fix ? "; call " + fix->name + "() there" : ""),
                        {{never.release_function_location, never.release_function + "() is here"}}, site.function});
   }
-  // Kept by a callback (or a helper of one) where no release of the module names it.
-  for (const KeptWithoutRelease& kept : lifetime_events(module, ctx).kept_without_release) {
-    const AcquireSite& site = kept.resource;
-    const ReleaseApi* fix = site.pair->release.empty() ? nullptr : &site.pair->release[0];
-    reports.push_back({site.location,
-                       resource_kind(site) + " acquired by " + site.api->name + "() in " + kept.function +
-                           "() and kept in " + kept.storage + " is released by no function of the module" +
-                           (fix ? "; call " + fix->name + "() where it goes away (release, remove or module exit)"
-                                : ""),
-                       {},
-                       site.function});
-  }
   report_once(module, ctx, std::move(reports));
 }
 

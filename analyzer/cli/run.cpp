@@ -48,7 +48,8 @@ std::string shell_quote(const std::string& word) {
 
 int list_checks() {
   for (const CheckInfo& check : all_checks())
-    std::cout << check.id << "\t" << check.family << "\t" << to_string(check.severity) << "\t" << check.summary << "\n";
+    std::cout << check.id << "\t" << check.family << "\t" << to_string(check.severity) << "\t"
+              << (check.enabled_by_default ? "" : "(off by default) ") << check.summary << "\n";
   return 0;
 }
 

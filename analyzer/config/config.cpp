@@ -252,7 +252,9 @@ ConfigLayer parse_config_file(const std::string& path, std::vector<ConfigProblem
 }
 
 bool Config::check_enabled(const std::string& id) const {
-  bool enabled = true;  // every check runs unless a glob turns it off
+  // Every check runs unless a glob turns it off; an opt-in check only when a glob turns it on.
+  const CheckInfo* info = find_check(id);
+  bool enabled = !info || info->enabled_by_default;
   for (const ConfigLayer& layer : layers)
     for (const std::string& glob : layer.checks) {
       bool negative = !glob.empty() && glob[0] == '-';

@@ -152,7 +152,18 @@ TEST_F(ConfigTest, DumpShowsTheMergedResult) {
   std::string dump = set.for_file(path("a.c")).dump();
   EXPECT_NE(dump.find(path(".kmodlint.yaml")), std::string::npos) << dump;
   EXPECT_NE(dump.find("missing-module-exit: error"), std::string::npos) << dump;
-  EXPECT_NE(dump.find("disabled-checks: [missing-module-license]"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("disabled-checks: [missing-module-license, unreleased-callback-resource]"), std::string::npos)
+      << dump;
+}
+
+TEST_F(ConfigTest, AnOptInCheckRunsOnlyWhenAGlobNamesIt) {
+  ConfigSet without("", {});
+  EXPECT_FALSE(without.for_file(path("a.c")).check_enabled("unreleased-callback-resource"));
+  EXPECT_TRUE(without.for_file(path("a.c")).check_enabled("unreleased-in-exit"));
+  write(".kmodlint.yaml", "checks: ['*', '-unreleased-in-exit']\n");
+  ConfigSet with("", {});
+  EXPECT_TRUE(with.for_file(path("a.c")).check_enabled("unreleased-callback-resource"));
+  EXPECT_FALSE(with.for_file(path("a.c")).check_enabled("unreleased-in-exit"));
 }
 
 TEST_F(ConfigTest, OptionsOfSeveralLayersMergeKeyByKey) {
