@@ -319,7 +319,8 @@ bool Engine::release_of_failed(Ctx& ctx, State& state, const CleanupPair* pair, 
     const AcquireApi& acquired_by = *sites_[it->site].api;
     HandleComponent::From from = acquired_by.handle[0].from;
     if (from == HandleComponent::From::Return) {
-      bool tolerated = (acquired_by.fails == FailsOn::NullPtr && api->null_ok) ||
+      // __get_free_pages() fails with 0, which free_pages() takes like kfree() takes NULL.
+      bool tolerated = ((acquired_by.fails == FailsOn::NullPtr || acquired_by.fails == FailsOn::Zero) && api->null_ok) ||
                        (acquired_by.fails == FailsOn::ErrPtr && api->err_ptr_ok) ||
                        (acquired_by.fails == FailsOn::ErrPtrOrNull && api->null_ok && api->err_ptr_ok);
       if (tolerated) return false;
