@@ -62,7 +62,7 @@ if grep -q "noexit.c:11:1: error:" "$work/out" && grep -q "unlicensed.c:.*missin
 then pass "nearest file per directory, inherit merges the parent"; else fail "nearest file, inherit" "$(cat "$work/out")"; fi
 
 run --dump-config noexit/noexit.c
-if [ $status -eq 0 ] && grep -q "missing-module-exit: error" "$work/out" && grep -q "disabled-checks: \[missing-module-license\]" "$work/out" &&
+if [ $status -eq 0 ] && grep -q "missing-module-exit: error" "$work/out" && grep -q "disabled-checks: \[missing-module-license, unreleased-callback-resource\]" "$work/out" &&
    grep -q "$repo/.kmodlint.yaml" "$work/out" && grep -q "$repo/noexit/.kmodlint.yaml" "$work/out"
 then pass "--dump-config shows the merged configuration"; else fail "--dump-config" "$(cat "$work/out" "$work/err")"; fi
 
