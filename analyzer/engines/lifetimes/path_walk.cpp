@@ -242,8 +242,10 @@ std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock
   ValueKey key = key_of(c.subject, fn);
   BranchCondition::Test test = c.test;
   // A call of a module function that only reads (orinoco_cached_fw_get(priv, true)): the same
-  // call spelled the same way later on the path gives the same answer.
-  if (c.subject.kind == ValueRef::Kind::CallResult && !c.subject.text.empty() &&
+  // call spelled the same way later on the path gives the same answer. Only in the walk of a
+  // function on its own: in the init/probe phases it prunes paths whose resources other
+  // approximations (devres through helpers) relied on (r8169's vectors).
+  if (ctx.phase == Phase::Standalone && c.subject.kind == ValueRef::Kind::CallResult && !c.subject.text.empty() &&
       reads_only(fn.calls[c.subject.call_index].callee, ctx.fn->unit))
     key = ValueKey::text(c.subject.text);
   if (key.empty() || test == BranchCondition::Test::Unknown) {
