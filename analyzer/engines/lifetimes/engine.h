@@ -156,7 +156,11 @@ class Engine {
   bool lost_candidate(const Resource& r) const;
   void find_lost(Ctx& ctx, const State& state, const ReturnEvent& ret, bool failure);
   void mark_handed_over(Ctx& ctx, State& state, int call_index);
+  // Some name of the resource is an array element (devs[].f).
   static bool in_array_element(const Resource& r);
+  // The call is a table release of `pair`; one of its arguments is an array element.
+  bool releases_pair(const CallEvent& call, const CleanupPair* pair) const;
+  static bool has_element_argument(const CallEvent& call);
   bool releases_array_elements(const FunctionFacts& f, const CleanupPair* pair) const;
   void mark_derived_value_kept(Ctx& ctx, State& state, const AssignEvent& assign);
   // `used`: every name of each value used (the call's arguments, an assignment's two sides).

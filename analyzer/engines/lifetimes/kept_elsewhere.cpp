@@ -19,15 +19,6 @@ bool shared_storage(const ValueKey& k) {
   return k.kind == ValueKey::Kind::Global || k.kind == ValueKey::Kind::Record || k.kind == ValueKey::Kind::Drvdata;
 }
 
-// How the source names the storage: "my_wq", "struct my_dev.buf", "the driver data".
-std::string spelled(const ValueKey& k) {
-  switch (k.kind) {
-    case ValueKey::Kind::Global: return k.root + k.path;
-    case ValueKey::Kind::Record: return "struct " + k.root + k.path;
-    default: return "the driver data";
-  }
-}
-
 // Every name of a call argument: its keys, and for a plain local the storage it was read from
 // anywhere in the function (buf = priv->buf; kfree(buf)), directly or through a getter of the
 // module (item = pool_get(pool), which returns pool->head): `getter` gives the shared storage a
@@ -146,7 +137,7 @@ void Engine::find_kept_without_release() {
     });
     if (released) continue;
     const ValueKey& storage = *kept.comps[0].begin();
-    events.kept_without_release.push_back({acquire_site(site_id), kept.function->name, spelled(storage)});
+    events.kept_without_release.push_back({acquire_site(site_id), kept.function->name, spelling(storage, *kept.function)});
   }
   kept_outside_init_.clear();
 }

@@ -14,22 +14,6 @@ namespace {
 
 enum EventKind { kLost = 1, kReleaseOfFailed = 2, kUncheckedUse = 4, kUncheckedKept = 5 };
 
-// The storage a key names, as the source spells it ("priv->wq", "my_class").
-std::string spelled(const ValueKey& key, const FunctionFacts& fn) {
-  std::string ops;
-  for (ValueKey::Op op : key.ops) ops += op == ValueKey::Op::AddressOf ? "&" : "*";
-  switch (key.kind) {
-    case ValueKey::Kind::Global:
-    case ValueKey::Kind::Local: return ops + key.root + key.path;
-    case ValueKey::Kind::Param:
-      return ops + (key.index >= 0 && key.index < static_cast<int>(fn.params.size()) ? fn.params[key.index] : "?") +
-             key.path;
-    case ValueKey::Kind::Record: return ops + "struct " + key.root + key.path;
-    case ValueKey::Kind::Drvdata: return "the driver data";
-    default: return key.to_string();
-  }
-}
-
 // The acquire's handle is an object the call creates or hands out (a return value, or what it
 // writes through an out argument), not an object the caller already names.
 bool created_by_acquire(const AcquireApi& api) {
@@ -172,7 +156,7 @@ bool Engine::tested_somewhere(const FunctionFacts& fn, const Resource& r) {
     if (ret.value.kind != ValueRef::Kind::Other || text.find_first_of("!=<>") == std::string::npos) continue;
     for (const ValueKey& k : r.comps[0]) {
       if (k.kind == ValueKey::Kind::CallResult || k.kind == ValueKey::Kind::Record || !k.ops.empty()) continue;
-      std::string name = spelled(k, fn);
+      std::string name = spelling(k, fn);
       bool identifier = name.find_first_of("-.[*&") == std::string::npos;
       if (!name.empty() && (identifier ? mentions_identifier(text, name) : text.find(name) != std::string::npos))
         return true;
@@ -293,7 +277,7 @@ void Engine::find_unchecked_at_return(Ctx& ctx, const State& state, bool failure
     if (!kept) continue;
     if (!reported_.insert({site.location, r.site, kUncheckedKept}).second) continue;
     events.unchecked.push_back({acquire_site(r.site), fn.name, site.location,
-                                "kept in " + spelled(*kept, fn) + " untested when " + fn.name + "() returns success"});
+                                "kept in " + spelling(*kept, fn) + " untested when " + fn.name + "() returns success"});
   }
 }
 

@@ -98,12 +98,9 @@ bool Engine::release_between(const Ctx& ctx, int site_id, int return_block, bool
   std::set<int> release_blocks;
   for (std::size_t i = 0; i < fn.calls.size(); ++i) {
     const std::string& callee = fn.calls[i].callee;
-    bool releases = false;
-    for (const auto& m : pairs_.releases_by_callee(callee))
-      if (m.pair == pair) releases = true;
+    bool releases = releases_pair(fn.calls[i], pair);
     if (of_array_element) {
-      releases = releases && std::any_of(fn.calls[i].args.begin(), fn.calls[i].args.end(),
-                                         [](const ValueRef& a) { return a.path.find("[]") != std::string::npos; });
+      releases = releases && has_element_argument(fn.calls[i]);
     } else if (!releases && !callee.empty() && module_.resolve_function(callee, ctx.fn->unit).function) {
       releases = true;
     }
@@ -211,11 +208,8 @@ void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret, bool
     if (r.status == Resource::Status::Maybe && r.status_keys.count(key)) continue;
     // Acquired in a loop, or kept in an array: a release loop that reaches this return may
     // release it (the facts cannot tell which element holds what).
-    bool in_array = !r.comps.empty() && std::any_of(r.comps[0].begin(), r.comps[0].end(), [](const ValueKey& k) {
-      return k.has_element();
-    });
     if ((r.prior && release_between(ctx, r.site, return_block, false)) ||
-        (in_array && release_between(ctx, r.site, return_block, true)))
+        (in_array_element(r) && release_between(ctx, r.site, return_block, true)))
       continue;
     // A helper that fails with the handle in its caller's storage leaves it to the caller's unwinding.
     if (ctx.phase == Phase::Helper && kept_outside(r)) continue;

@@ -45,16 +45,20 @@ bool Engine::in_array_element(const Resource& r) {
          std::any_of(r.comps[0].begin(), r.comps[0].end(), [](const ValueKey& k) { return k.has_element(); });
 }
 
+bool Engine::releases_pair(const CallEvent& call, const CleanupPair* pair) const {
+  auto releases = pairs_.releases_by_callee(call.callee);
+  return std::any_of(releases.begin(), releases.end(), [&](const auto& m) { return m.pair == pair; });
+}
+
+bool Engine::has_element_argument(const CallEvent& call) {
+  return std::any_of(call.args.begin(), call.args.end(),
+                     [](const ValueRef& a) { return a.path.find("[]") != std::string::npos; });
+}
+
 // The function calls a release of `pair` on an array element (`kfree(bufs[i])` in a loop).
 bool Engine::releases_array_elements(const FunctionFacts& f, const CleanupPair* pair) const {
-  for (const CallEvent& call : f.calls) {
-    auto releases = pairs_.releases_by_callee(call.callee);
-    if (std::none_of(releases.begin(), releases.end(), [&](const auto& m) { return m.pair == pair; })) continue;
-    if (std::any_of(call.args.begin(), call.args.end(),
-                    [](const ValueRef& a) { return a.path.find("[]") != std::string::npos; }))
-      return true;
-  }
-  return false;
+  return std::any_of(f.calls.begin(), f.calls.end(),
+                     [&](const CallEvent& call) { return releases_pair(call, pair) && has_element_argument(call); });
 }
 
 const Summary& Engine::summary(const FunctionRef& fn, int depth) {

@@ -200,6 +200,22 @@ std::vector<ValueKey> keys_of(const ValueRef& v, const FunctionFacts& fn) {
   return keys;
 }
 
+// The storage a key names, as the source spells it ("priv->wq", "my_class").
+std::string spelling(const ValueKey& key, const FunctionFacts& fn) {
+  std::string ops;
+  for (ValueKey::Op op : key.ops) ops += op == ValueKey::Op::AddressOf ? "&" : "*";
+  switch (key.kind) {
+    case ValueKey::Kind::Global:
+    case ValueKey::Kind::Local: return ops + key.root + key.path;
+    case ValueKey::Kind::Param:
+      return ops + (key.index >= 0 && key.index < static_cast<int>(fn.params.size()) ? fn.params[key.index] : "?") +
+             key.path;
+    case ValueKey::Kind::Record: return ops + "struct " + key.root + key.path;
+    case ValueKey::Kind::Drvdata: return "the driver data";
+    default: return key.to_string();
+  }
+}
+
 bool names_any(const std::set<ValueKey>& comp, const std::vector<ValueKey>& keys) {
   for (const ValueKey& k : keys)
     if (comp.count(k)) return true;

@@ -80,6 +80,9 @@ ValueKey key_of(const ValueRef& v, const FunctionFacts& fn);
 // Every name of the value: key_of first, then the other spelling of the same storage.
 std::vector<ValueKey> keys_of(const ValueRef& v, const FunctionFacts& fn);
 bool names_any(const std::set<ValueKey>& comp, const std::vector<ValueKey>& keys);
+// The storage a key names, as the source spells it ("&priv->wq", "my_class", "struct dev.buf",
+// "the driver data"); parameters by their names in `fn`.
+std::string spelling(const ValueKey& key, const FunctionFacts& fn);
 // Storage that outlives the function: a global, driver data, something reached from a parameter.
 bool outliving(const ValueKey& key);
 bool is_local(const ValueKey& key);
