@@ -53,7 +53,18 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
 bool LockPrimitive::disables_irq() const { return contains(disables, "irq"); }
 bool LockPrimitive::disables_bh() const { return contains(disables, "bh") || disables_irq(); }
 
+void LockTable::index_callees() {
+  primitive_by_callee.clear();
+  for (std::size_t i = 0; i < primitives.size(); ++i) primitive_by_callee.emplace(primitives[i].callee, i);
+  for (std::size_t i = 0; i < primitives.size(); ++i)
+    for (const std::string& alt : primitives[i].alt_callees) primitive_by_callee.emplace(alt, i);
+}
+
 const LockPrimitive* LockTable::find_primitive_by_callee(const std::string& callee) const {
+  if (!primitive_by_callee.empty()) {
+    auto found = primitive_by_callee.find(callee);
+    return found == primitive_by_callee.end() ? nullptr : &primitives[found->second];
+  }
   for (const LockPrimitive& p : primitives)
     if (p.callee == callee) return &p;
   for (const LockPrimitive& p : primitives)
@@ -246,6 +257,7 @@ LockTable load_lock_table(const std::string& path) {
       a.notes = yaml_string(n, "notes", path);
       table.annotations.push_back(a);
     });
+    table.index_callees();
     return table;
   });
 }

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace kmodlint {
@@ -91,7 +92,11 @@ struct LockTable {
   std::vector<LockGuard> guards;
   std::vector<LocklessAccess> lockless;
   std::vector<LockAnnotation> annotations;
+  // Position in `primitives` of each callee and alternative callee (the first primitive that
+  // names it); built by index_callees(), which load_lock_table() calls.
+  std::unordered_map<std::string, std::size_t> primitive_by_callee;
 
+  void index_callees();
   // The primitive whose AST callee (or an alternative callee) is `callee`.
   const LockPrimitive* find_primitive_by_callee(const std::string& callee) const;
   const LockPrimitive* find_primitive(const std::string& name) const;

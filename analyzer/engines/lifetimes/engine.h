@@ -51,10 +51,10 @@ struct Summary {
 // having acquired, or uses unchecked (lost.cpp).
 enum class Phase { Acquire, Teardown, Helper, Standalone };
 
+// The ends of the paths are kept for every phase but Standalone, whose findings are made on the way.
 struct WalkResult {
   std::vector<State> success_ends;
   std::vector<State> failure_ends;
-  std::vector<State> all_ends;
   std::vector<Summary::Release> releases;  // every release seen (for summaries), each once
   bool complete = true;
 
@@ -193,7 +193,7 @@ class Engine {
   bool failure_return(const Ctx& ctx, const State& state, const ReturnEvent& ret) const;
   void process_assign(Ctx& ctx, State& state, const AssignEvent& assign);
   void process_return(Ctx& ctx, State& state, const ReturnEvent& ret, bool failure);
-  std::vector<State> branch(Ctx& ctx, const State& state, const BasicBlock& block);
+  std::vector<State> branch(Ctx& ctx, State state, const BasicBlock& block);
   bool reads_only(const std::string& callee, const UnitFacts* unit) const;
   bool release_between(const Ctx& ctx, int site, int return_block, bool of_array_element) const;
 

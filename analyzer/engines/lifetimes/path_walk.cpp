@@ -228,8 +228,11 @@ bool Engine::reads_only(const std::string& callee, const UnitFacts* unit) const 
   });
 }
 
-std::vector<State> Engine::branch(Ctx& ctx, const State& state, const BasicBlock& block) {
-  std::vector<State> out(block.successors.size(), state);
+std::vector<State> Engine::branch(Ctx& ctx, State state, const BasicBlock& block) {
+  std::vector<State> out;
+  out.reserve(block.successors.size());
+  for (std::size_t i = 0; i + 1 < block.successors.size(); ++i) out.push_back(state);
+  if (!block.successors.empty()) out.push_back(std::move(state));
   if (!block.condition || block.successors.size() != 2) return out;
   const BranchCondition& c = *block.condition;
   const FunctionFacts& fn = *ctx.fn->function;
@@ -341,7 +344,7 @@ WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initia
     for (const Event& e : block.events)
       if (e.kind == Event::Kind::Call) ctx.call_block[e.index] = block.id;
 
-  std::unordered_set<std::string> visited;
+  std::unordered_set<Fingerprint, FingerprintHash> visited;
   std::deque<std::pair<int, State>> work;
   work.emplace_back(fn.entry_block, initial);
   std::size_t steps = 0;
@@ -350,7 +353,7 @@ WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initia
     auto [block_id, state] = std::move(work.front());
     work.pop_front();
     if (block_id < 0 || block_id >= static_cast<int>(fn.blocks.size())) continue;
-    if (!visited.insert(std::to_string(block_id) + "/" + state.serialize()).second) continue;
+    if (!visited.insert(state.fingerprint_at(block_id)).second) continue;
     if (++steps > kMaxSteps) {
       result.complete = false;
       break;
@@ -365,8 +368,7 @@ WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initia
           const ReturnEvent& ret = fn.returns[e.index];
           bool failure = failure_return(ctx, state, ret);
           process_return(ctx, state, ret, failure);
-          (failure ? result.failure_ends : result.success_ends).push_back(state);
-          result.all_ends.push_back(state);
+          if (phase != Phase::Standalone) (failure ? result.failure_ends : result.success_ends).push_back(std::move(state));
           returned = true;
           break;
         }
@@ -382,11 +384,10 @@ WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initia
         find_lost(ctx, state, ReturnEvent{{}, fn.end_location}, false);
         note_kept_outside_init(ctx, state, false);
       }
-      result.success_ends.push_back(state);
-      result.all_ends.push_back(state);
+      if (phase != Phase::Standalone) result.success_ends.push_back(std::move(state));
       continue;
     }
-    std::vector<State> next = branch(ctx, state, block);
+    std::vector<State> next = branch(ctx, std::move(state), block);
     for (std::size_t i = 0; i < block.successors.size(); ++i) {
       if (block.successors[i] < 0) continue;
       if (next[i].infeasible) continue;

@@ -266,13 +266,12 @@ void Engine::find_never_released(const PhasePair& p, const State& start, const s
     if (const Resource* r = start.find(s);
         r && !r->comps.empty() && r->comps[0].count(ValueKey::global("__this_module").with(ValueKey::Op::AddressOf)))
       continue;
-    bool released_somewhere = released.all_ends.empty();
-    for (const State& end : released.all_ends) {
-      const Resource* r = nullptr;
-      for (const Resource& candidate : end.resources)
-        if (candidate.site == s) r = &candidate;
-      if (!r || !r->live()) released_somewhere = true;
-    }
+    bool released_somewhere = released.success_ends.empty() && released.failure_ends.empty();
+    for (const auto* ends : {&released.success_ends, &released.failure_ends})
+      for (const State& end : *ends) {
+        const Resource* r = end.find(s);
+        if (!r || !r->live()) released_somewhere = true;
+      }
     if (released_somewhere) continue;
     reported_sites.insert(acquired_at.location);
     events.never_released.push_back({acquire_site(s), acquire_name, rel.name, rel.location});

@@ -6,6 +6,47 @@
 
 namespace kmodlint::lifetimes {
 
+namespace {
+
+void add_keys(Fingerprinter& digest, const std::set<ValueKey>& keys) {
+  digest.add(static_cast<std::uint64_t>(keys.size()));
+  for (const ValueKey& k : keys) k.add_to(digest);
+}
+
+}  // namespace
+
+Fingerprint State::fingerprint_at(int block) const {
+  Fingerprinter digest;
+  digest.add(block);
+  digest.add(static_cast<std::uint64_t>(resources.size()));
+  for (const Resource& r : resources) {
+    digest.add(r.site).add(r.status).add(r.prior).add(r.depends_on).add(r.definite_release);
+    digest.add(static_cast<std::uint64_t>(r.comps.size()));
+    for (const auto& comp : r.comps) add_keys(digest, comp);
+    add_keys(digest, r.status_keys);
+    digest.add(r.released_at.line).add(r.handed_over).add(r.passed_on).add(r.tested);
+  }
+  digest.add(static_cast<std::uint64_t>(knowledge.size()));
+  for (const auto& [k, v] : knowledge) {
+    k.add_to(digest);
+    digest.add(v);
+  }
+  digest.add(static_cast<std::uint64_t>(pending.size()));
+  for (const PendingOrder& p : pending) digest.add(p.dependent).add(p.base).add(p.at.line);
+  digest.add(static_cast<std::uint64_t>(failed.size()));
+  for (const FailedAcquire& f : failed) {
+    digest.add(f.site).add(f.learnt_at.line);
+    add_keys(digest, f.handle);
+  }
+  // Other names of a value count by how many there are: they follow from the path's assignments.
+  digest.add(static_cast<std::uint64_t>(same_value.size()));
+  for (const auto& [target, names] : same_value) {
+    target.add_to(digest);
+    digest.add(static_cast<std::uint64_t>(names.size()));
+  }
+  return digest.result();
+}
+
 unsigned test_set(BranchCondition::Test test, bool holds) {
   using T = BranchCondition::Test;
   unsigned set = kAll;

@@ -8,7 +8,6 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -129,28 +128,9 @@ struct State {
     std::erase_if(resources, [&](const Resource& r) { return r.site == site; });
     std::erase_if(pending, [&](const PendingOrder& p) { return p.dependent == site; });
   }
-  std::string serialize() const {
-    std::ostringstream out;
-    for (const Resource& r : resources) {
-      out << r.site << ':' << static_cast<int>(r.status) << r.prior << r.depends_on << r.definite_release << '[';
-      for (const auto& comp : r.comps) {
-        for (const ValueKey& k : comp) out << k.to_string() << ',';
-        out << '|';
-      }
-      for (const ValueKey& k : r.status_keys) out << k.to_string() << ',';
-      out << r.released_at.line << r.handed_over << r.passed_on << r.tested << ']';
-    }
-    out << '{';
-    for (const auto& [k, v] : knowledge) out << k.to_string() << '=' << v << ',';
-    out << '}';
-    for (const PendingOrder& p : pending) out << p.dependent << '<' << p.base << '@' << p.at.line << ';';
-    for (const FailedAcquire& f : failed) {
-      out << '!' << f.site << '@' << f.learnt_at.line << ':';
-      for (const ValueKey& k : f.handle) out << k.to_string() << ',';
-    }
-    for (const auto& [target, names] : same_value) out << target.to_string() << '=' << names.size() << ';';
-    return out.str();
-  }
+  // This state at `block`, as a digest: two paths with the same one walk on the same way (which
+  // call released what is not part of it). How the walk remembers what it has walked.
+  Fingerprint fingerprint_at(int block) const;
 };
 
 // The handle is kept where it outlives the function: component 0 names such storage, or, when

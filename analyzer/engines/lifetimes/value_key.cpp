@@ -123,6 +123,13 @@ std::string ValueKey::to_string() const {
   return out + path;
 }
 
+void ValueKey::add_to(Fingerprinter& digest) const {
+  digest.add(kind).add(static_cast<std::uint64_t>(ops.size()));
+  for (Op op : ops) digest.add(op);
+  digest.add(root).add(index).add(path).add(static_cast<std::uint64_t>(operands.size()));
+  for (const ValueKey& operand : operands) operand.add_to(digest);
+}
+
 bool ValueKey::operator==(const ValueKey& other) const {
   return std::tie(kind, ops, root, index, path, operands) ==
          std::tie(other.kind, other.ops, other.root, other.index, other.path, other.operands);

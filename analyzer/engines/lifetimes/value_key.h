@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fingerprint.h"
 #include "facts/facts.h"
 #include "tables/cleanup_pairs.h"
 
@@ -69,6 +70,8 @@ struct ValueKey {
   bool contains(const ValueKey& inner, const char* delimiters) const;
 
   std::string to_string() const;
+  // Feeds every field into a digest (a walk's visited states).
+  void add_to(Fingerprinter& digest) const;
 
   bool operator==(const ValueKey& other) const;
   bool operator<(const ValueKey& other) const;

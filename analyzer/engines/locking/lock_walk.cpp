@@ -117,14 +117,41 @@ unsigned failed_classes(const LockPrimitive& p) {
   return 0;
 }
 
-bool Alias::operator<(const Alias& other) const {
-  return std::tie(object, address_of) < std::tie(other.object, other.address_of);
+namespace {
+
+void add_location(Fingerprinter& digest, const SourceLocation& at) { digest.add(at.file).add(at.line).add(at.column); }
+
+}  // namespace
+
+Fingerprint PathState::fingerprint_at(int block) const {
+  Fingerprinter digest;
+  digest.add(block);
+  digest.add(static_cast<std::uint64_t>(locks.size()));
+  for (const auto& [lock, h] : locks) {
+    digest.add(lock.implicit_class);
+    lock.object.add_to(digest);
+    digest.add(h.depth).add(h.proven_free).add(h.unknown).add(h.spelling).add(h.lock_class).add(h.identity);
+    add_location(digest, h.acquired_at);
+    digest.add(h.acquired_with);
+    add_location(digest, h.freed_at);
+    digest.add(h.freed_with).add(h.freed_by_failed_try).add(h.caller_holds);
+  }
+  digest.add(static_cast<std::uint64_t>(knowledge.size()));
+  for (const auto& [key, classes] : knowledge) {
+    key.add_to(digest);
+    digest.add(classes);
+  }
+  digest.add(static_cast<std::uint64_t>(aliases.size()));
+  for (const auto& [name, alias] : aliases) {
+    digest.add(name);
+    alias.object.add_to(digest);
+    digest.add(alias.address_of);
+  }
+  digest.add(last_try_call).add(static_cast<std::uint64_t>(opaque_objects.size()));
+  for (const lifetimes::ValueKey& object : opaque_objects) object.add_to(digest);
+  return digest.result();
 }
 
-bool PathState::operator<(const PathState& other) const {
-  return std::tie(locks, knowledge, aliases, last_try_call, opaque_objects) <
-         std::tie(other.locks, other.knowledge, other.aliases, other.last_try_call, other.opaque_objects);
-}
 
 bool ReturnRecord::operator<(const ReturnRecord& other) const {
   return std::tie(at, value_classes, locks, params) < std::tie(other.at, other.value_classes, other.locks, other.params);
@@ -293,7 +320,7 @@ bool LockWalk::run() {
   while (!work.empty()) {
     Pending item = std::move(work.back());
     work.pop_back();
-    if (!seen_.insert({item.block, item.state}).second) continue;
+    if (!seen_.insert(item.state.fingerprint_at(item.block)).second) continue;
     if (++budget_ > kMaxBlockVisits) return false;
     std::vector<Pending> next;
     walk_block(std::move(item.state), item.block, 0, next);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "engines/locking/lock_balance.h"
@@ -64,7 +65,6 @@ struct Alias {
   lifetimes::ValueKey object;
   bool address_of = false;
   bool operator==(const Alias& other) const = default;
-  bool operator<(const Alias& other) const;
 };
 
 struct PathState {
@@ -75,7 +75,8 @@ struct PathState {
   // Objects a lock function the walk cannot see into was given (a module header's inline
   // ath_txq_lock(sc, txq)): the locks inside them are unknown from there on.
   std::set<lifetimes::ValueKey> opaque_objects;
-  bool operator<(const PathState& other) const;
+  // Every field and the block the path is at, as a digest: how the walk remembers what it walked.
+  Fingerprint fingerprint_at(int block) const;
 };
 
 // What a branch condition tests: a value, and how.
@@ -181,7 +182,7 @@ class LockWalk {
   std::set<lifetimes::ValueKey> tracked_values_;  // values whose classes the walk keeps
   std::set<lifetimes::ValueKey> counter_bounds_;  // `cnt < max` of retry loops (see index_tested_values)
   std::set<std::string> unwrap_calls_;            // spinlock_check(): part of a lock primitive's expansion
-  std::set<std::pair<int, PathState>> seen_;
+  std::unordered_set<Fingerprint, FingerprintHash> seen_;  // (block, state) pairs walked
   std::set<ReturnRecord> returns_;
   WalkFindings findings_;
   std::vector<AnnotatedLock> annotations_;
