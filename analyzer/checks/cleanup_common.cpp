@@ -10,7 +10,7 @@ namespace kmodlint {
 const LifetimeEvents& lifetime_events(const ModuleModel& module, const CheckContext& ctx) {
   return module.memo<LifetimeEvents>("lifetimes", [&] {
     const RuleTables& t = ctx.tables();
-    return analyze_lifetimes(module, {*t.cleanup_pairs, *t.driver_lifecycle, *t.ownership, *t.api_names});
+    return analyze_lifetimes(module, {*t.cleanup_pairs, *t.driver_lifecycle, *t.ownership, *t.api_names, *t.locks});
   });
 }
 

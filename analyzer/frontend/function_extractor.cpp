@@ -189,11 +189,29 @@ void FunctionExtractor::add_call(const CallExpr& call, BasicBlock& block) {
   block.events.push_back({Event::Kind::Call, index});
 }
 
+namespace {
+
+// The expression is an array member of a struct, used as a pointer to its first element.
+bool decays_from_member_array(const Expr* value) {
+  const Expr* e = value->IgnoreParens();
+  while (const auto* cast = dyn_cast<CastExpr>(e)) {
+    if (cast->getCastKind() == CK_ArrayToPointerDecay) return isa<MemberExpr>(cast->getSubExpr()->IgnoreParens());
+    e = cast->getSubExpr()->IgnoreParens();
+  }
+  return false;
+}
+
+}  // namespace
+
 void FunctionExtractor::add_assign(ValueRef target, const Expr* value, clang::SourceLocation loc,
                                    BasicBlock& block) {
   AssignEvent event;
   event.target = std::move(target);
   event.value = summarizer_.summarize(value);
+  // `device->port_data = pdata_rcu->pdata` with an array member: the address of storage inside
+  // the object is assigned, not a pointer read from it.
+  if (value && decays_from_member_array(value) && !event.value.address_of && !event.value.path.empty())
+    event.value.address_of = true;
   event.chosen = summarizer_.summarize_choice(value);
   event.location = summarizer_.location(loc);
   if (event.value.kind == ValueRef::Kind::CallResult)

@@ -450,6 +450,13 @@ bool Engine::apply_helper(Ctx& ctx, State& state, int call_index) {
         if (ctx.phase == Phase::Standalone) r.handed_over = true;
       }
   }
+  if (ctx.phase == Phase::Standalone)
+    for (int p : s.params_handed_on) {
+      if (p >= static_cast<int>(call.args.size())) continue;
+      // The object handed on, or the one whose member's address is: and what is stored in it.
+      for (int site_id : resources_in_object(state, call.args[p], fn))
+        if (Resource* r = state.find(site_id)) r->handed_over = r->passed_on = true;
+    }
   // Locals handed to a helper that does not release them: ownership may have moved.
   for (int p : s.param_escapes) {
     if (p >= static_cast<int>(call.args.size())) continue;

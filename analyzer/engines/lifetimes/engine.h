@@ -39,6 +39,9 @@ struct Summary {
   std::vector<Acquire> acquires;
   std::vector<Release> releases;
   std::set<int> param_escapes;  // parameters handed to something unknown
+  // Parameters handed, or the address of a member of theirs (queue_work(wq, &p->work)), to kernel
+  // code that may keep them: the caller's handle is then not lost (see mark_handed_over).
+  std::set<int> params_handed_on;
   // Parameters the helper stores where its caller can see them (apbs[n].RamIO = loc): index and
   // the storage, in helper terms.
   std::vector<std::pair<int, ValueKey>> param_stores;
@@ -80,7 +83,11 @@ struct PhasePair {
 class Engine {
  public:
   Engine(const ModuleModel& module, const LifetimeTables& tables)
-      : module_(module), pairs_(tables.pairs), ownership_(tables.ownership), api_names_(tables.api_names) {}
+      : module_(module),
+        pairs_(tables.pairs),
+        ownership_(tables.ownership),
+        api_names_(tables.api_names),
+        locks_(tables.locks) {}
 
   LifetimeEvents events;
   std::map<std::pair<SourceLocation, std::string>, std::set<int>> leaks_;  // (return, function) -> sites
@@ -156,6 +163,7 @@ class Engine {
   bool lost_candidate(const Resource& r) const;
   void find_lost(Ctx& ctx, const State& state, const ReturnEvent& ret, bool failure);
   void mark_handed_over(Ctx& ctx, State& state, int call_index);
+  bool may_keep_arguments(const std::string& callee, const UnitFacts* unit) const;
   // Some name of the resource is an array element (devs[].f).
   static bool in_array_element(const Resource& r);
   // The call is a table release of `pair`; one of its arguments is an array element.
@@ -201,6 +209,7 @@ class Engine {
   const CleanupPairTable& pairs_;
   const OwnershipTable& ownership_;
   const ApiNameTable& api_names_;
+  const LockTable& locks_;
   std::vector<Site> sites_;
   std::map<const FunctionFacts*, Summary> summaries_;
   std::set<const FunctionFacts*> in_progress_;

@@ -25,6 +25,7 @@
 #include "tables/api_names.h"
 #include "tables/cleanup_pairs.h"
 #include "tables/driver_lifecycle.h"
+#include "tables/locks.h"
 #include "tables/ownership.h"
 
 namespace kmodlint {
@@ -163,6 +164,7 @@ struct LifetimeTables {
   const DriverLifecycleTable& lifecycle;
   const OwnershipTable& ownership;
   const ApiNameTable& api_names;  // borrows
+  const LockTable& locks;         // lock calls only borrow the lock's object
 };
 
 LifetimeEvents analyze_lifetimes(const ModuleModel& module, const LifetimeTables& tables);

@@ -93,6 +93,14 @@ void Engine::find_lost(Ctx& ctx, const State& state, const ReturnEvent& ret, boo
   }
 }
 
+// Kernel code (or an indirect call) that may keep what it is handed: not a function of the module
+// (its summary says what it does), not one that only borrows or tests, not a lock call.
+bool Engine::may_keep_arguments(const std::string& callee, const UnitFacts* unit) const {
+  if (callee.empty()) return true;
+  return !module_.resolve_function(callee, unit).function && !api_names_.borrows_only(callee) &&
+         !api_names_.tests_for_error(callee) && !locks_.find_primitive_by_callee(callee);
+}
+
 // Handed to code that may keep it: a callee that is not the module's (its summary says what it
 // does), does not only borrow or test, and neither releases the resource nor only uses it as the
 // parent of what it acquires (device_create(cls, ...) does not own cls).
@@ -100,10 +108,7 @@ void Engine::mark_handed_over(Ctx& ctx, State& state, int call_index) {
   const FunctionFacts& fn = *ctx.fn->function;
   const CallEvent& call = fn.calls[call_index];
   const std::string& callee = call.callee;
-  if (!callee.empty()) {
-    if (module_.resolve_function(callee, ctx.fn->unit).function) return;
-    if (api_names_.borrows_only(callee) || api_names_.tests_for_error(callee)) return;
-  }
+  if (!may_keep_arguments(callee, ctx.fn->unit)) return;
   auto releases = pairs_.releases_by_callee(callee);
   auto wrong_releases = pairs_.wrong_releases_by_callee(callee);
   auto acquires = pairs_.acquires_by_callee(callee);

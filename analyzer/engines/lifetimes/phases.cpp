@@ -164,6 +164,15 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
         if (found != f.params.end()) s.param_escapes.insert(static_cast<int>(found - f.params.begin()));
       }
   }
+  for (const CallEvent& call : f.calls) {
+    if (call.callee.empty() || !may_keep_arguments(call.callee, fn.unit) || !pairs_.releases_by_callee(call.callee).empty())
+      continue;
+    for (const ValueRef& arg : call.args) {
+      if (arg.kind != ValueRef::Kind::Param || !(arg.path.empty() || arg.address_of)) continue;
+      auto found = std::find(f.params.begin(), f.params.end(), arg.root);
+      if (found != f.params.end()) s.params_handed_on.insert(static_cast<int>(found - f.params.begin()));
+    }
+  }
   for (const Summary::Release& rel : s.releases)
     for (const ValueKey& k : rel.arg_keys)
       if (k.kind == ValueKey::Kind::Param && k.path.find_first_of("-.[") == std::string::npos)
