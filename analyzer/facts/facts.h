@@ -120,6 +120,9 @@ struct BasicBlock {
   std::vector<Event> events;
   std::vector<int> successors;  // -1 for an unreachable successor
   std::optional<BranchCondition> condition;  // set when the block ends in a two-way branch
+  // The test of a for/while loop that counts up to a bound (`i < n`, `port <= last`): successor 0
+  // enters the body, successor 1 leaves the loop.
+  bool counted_loop_test = false;
 };
 
 // A call inside a loop that counts a local down (an unwind loop: `while (i--)`, `while (--i >= 0)`,

@@ -71,6 +71,7 @@ json::Value function(const FunctionFacts& fn) {
       object["condition"] = json::Object{{"test", to_string(block.condition->test)},
                                          {"negated", block.condition->negated},
                                          {"subject", value(block.condition->subject)}};
+    if (block.counted_loop_test) object["counted_loop_test"] = true;
     blocks.push_back(std::move(object));
   }
   json::Array annotations;

@@ -51,6 +51,23 @@ bool is_two_way_branch(const CFGBlock& block) {
          !isa<SwitchStmt>(block.getTerminatorStmt());
 }
 
+// The block ends in the whole condition of a for or while loop, and it compares a variable with a
+// bound it counts up to: `i < n`, `i <= last` (or `n > i`).
+bool is_counted_loop_test(const CFGBlock& block) {
+  if (block.succ_size() != 2) return false;
+  const Stmt* terminator = block.getTerminatorStmt();
+  const Expr* condition = nullptr;
+  if (const auto* loop = dyn_cast_or_null<ForStmt>(terminator)) condition = loop->getCond();
+  else if (const auto* loop = dyn_cast_or_null<WhileStmt>(terminator)) condition = loop->getCond();
+  if (!condition) return false;
+  const auto* compare = dyn_cast<BinaryOperator>(condition->IgnoreParenImpCasts());
+  if (!compare) return false;
+  const Expr* counter = nullptr;
+  if (compare->getOpcode() == BO_LT || compare->getOpcode() == BO_LE) counter = compare->getLHS();
+  else if (compare->getOpcode() == BO_GT || compare->getOpcode() == BO_GE) counter = compare->getRHS();
+  return counter && isa<DeclRefExpr>(counter->IgnoreParenImpCasts());
+}
+
 }  // namespace
 
 FunctionFacts describe_function(const FunctionDecl& function, ASTContext& context) {
@@ -105,6 +122,7 @@ FunctionFacts FunctionExtractor::run() {
       if (const auto* condition = dyn_cast_or_null<Expr>(cfg_block->getTerminatorCondition(false)))
         if (bool negated = false; const Expr* tested = tested_here(*cfg_block, condition, negated))
           block.condition = summarizer_.summarize_condition(tested, negated);
+    block.counted_loop_test = is_counted_loop_test(*cfg_block);
   }
   facts_.misindexed_loop_calls = find_misindexed_loop_calls(
       function_, [this](const CallExpr* call) { return summarizer_.call_index(call); });

@@ -137,6 +137,8 @@ class Engine {
     WalkResult* result;
     std::vector<int> call_block;  // block of each call event
     std::set<int> reported_returns;
+    // For each counted loop's test: the blocks of its loop (see first_loop_test).
+    std::map<int, std::vector<bool>> loop_blocks;
   };
 
   // call_effects.cpp
@@ -202,6 +204,7 @@ class Engine {
   void process_assign(Ctx& ctx, State& state, const AssignEvent& assign);
   void process_return(Ctx& ctx, State& state, const ReturnEvent& ret, bool failure);
   std::vector<State> branch(Ctx& ctx, State state, const BasicBlock& block);
+  bool first_loop_test(Ctx& ctx, int block, int from);
   bool reads_only(const std::string& callee, const UnitFacts* unit) const;
   bool release_between(const Ctx& ctx, int site, int return_block, bool of_array_element) const;
 

@@ -67,9 +67,13 @@ void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
   // Stored anywhere but a plain local (a field, an element, through a pointer, a global): kept,
   // even once the pointer it was stored through moves on (arg = &args[n]; arg->p = buf).
   if (ctx.phase == Phase::Standalone &&
-      (assign.target.kind != ValueRef::Kind::Local || !assign.target.path.empty() || assign.target.dereferenced))
+      (assign.target.kind != ValueRef::Kind::Local || !assign.target.path.empty() || assign.target.dereferenced)) {
     for (auto& [site, comps] : copies)
       if (Resource* r = state.find(site); r && !comps.empty() && comps[0]) r->handed_over = true;
+    // A pointer into the object (rp = &rps[j]; bio->bi_private = rp): the object is kept with it.
+    for (int site : resources_pointed_into(state, values))
+      if (Resource* r = state.find(site)) r->handed_over = true;
+  }
   if (known) state.knowledge[target_bare] = *known;
   // Stored in an element of one of the module's lists (list_for_each_entry(info, &list, node);
   // info->name = kstrdup(...)): the list owns it now, whoever empties the list releases it.
@@ -330,6 +334,32 @@ std::vector<State> Engine::branch(Ctx& ctx, State state, const BasicBlock& block
   return out;
 }
 
+// The path reaches the test of a counted loop (`for (i = 0; i < n; i++)`) from outside the loop,
+// not from its body: the walk of a function on its own takes the body at least once from here. A
+// loop over a count the code computed runs in practice; its zero-iteration exit made a handle
+// the loop stores or hands on look lost (raid10's resync pages, bnx2x's registry list).
+bool Engine::first_loop_test(Ctx& ctx, int block, int from) {
+  const FunctionFacts& fn = *ctx.fn->function;
+  const BasicBlock& test = fn.blocks[block];
+  if (ctx.phase != Phase::Standalone || !test.counted_loop_test || test.successors.size() != 2) return false;
+  if (from < 0) return true;
+  auto [it, fresh] = ctx.loop_blocks.try_emplace(block);
+  std::vector<bool>& inside = it->second;
+  if (fresh) {
+    // Everything reachable from the body without passing the test again.
+    inside.assign(fn.blocks.size(), false);
+    std::vector<int> todo{test.successors[0]};
+    while (!todo.empty()) {
+      int b = todo.back();
+      todo.pop_back();
+      if (b < 0 || b >= static_cast<int>(fn.blocks.size()) || b == block || inside[b]) continue;
+      inside[b] = true;
+      for (int next : fn.blocks[b].successors) todo.push_back(next);
+    }
+  }
+  return from >= static_cast<int>(inside.size()) || !inside[from];
+}
+
 WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initial, int depth) {
   WalkResult result;
   const FunctionFacts& fn = *ref.function;
@@ -345,15 +375,22 @@ WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initia
       if (e.kind == Event::Kind::Call) ctx.call_block[e.index] = block.id;
 
   std::unordered_set<Fingerprint, FingerprintHash> visited;
-  std::deque<std::pair<int, State>> work;
-  work.emplace_back(fn.entry_block, initial);
+  struct Pending {
+    int block;
+    int from;  // the block the path came from (-1 at the entry)
+    State state;
+  };
+  std::deque<Pending> work;
+  work.push_back({fn.entry_block, -1, initial});
   std::size_t steps = 0;
   constexpr std::size_t kMaxSteps = 4000;
   while (!work.empty()) {
-    auto [block_id, state] = std::move(work.front());
+    auto [block_id, from, state] = std::move(work.front());
     work.pop_front();
     if (block_id < 0 || block_id >= static_cast<int>(fn.blocks.size())) continue;
-    if (!visited.insert(state.fingerprint_at(block_id)).second) continue;
+    bool first_test = first_loop_test(ctx, block_id, from);
+    int block_count = static_cast<int>(fn.blocks.size());
+    if (!visited.insert(state.fingerprint_at(first_test ? block_count + block_id : block_id)).second) continue;
     if (++steps > kMaxSteps) {
       result.complete = false;
       break;
@@ -388,10 +425,11 @@ WalkResult Engine::walk(const FunctionRef& ref, Phase phase, const State& initia
       continue;
     }
     std::vector<State> next = branch(ctx, std::move(state), block);
+    if (first_test && !next[0].infeasible) next[1].infeasible = true;  // into the body at least once
     for (std::size_t i = 0; i < block.successors.size(); ++i) {
       if (block.successors[i] < 0) continue;
       if (next[i].infeasible) continue;
-      work.emplace_back(block.successors[i], std::move(next[i]));
+      work.push_back({block.successors[i], block_id, std::move(next[i])});
     }
   }
   return result;

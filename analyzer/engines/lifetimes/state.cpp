@@ -151,6 +151,23 @@ void kill_text_keys(State& state, const std::string& name) {
 }
 
 // The resources held in the object `v` points into (&obj->member names obj), or that are it.
+std::vector<int> resources_pointed_into(const State& state, const std::vector<ValueKey>& values) {
+  std::vector<int> out;
+  for (const ValueKey& v : values) {
+    auto names = state.same_value.find(v.bare());
+    if (!v.plain(ValueKey::Kind::Local) || names == state.same_value.end()) continue;
+    for (const ValueKey& name : names->second) {
+      if (!name.starts_with_op(ValueKey::Op::AddressOf) || name.path.empty() || name.kind != ValueKey::Kind::Local) continue;
+      ValueKey object = ValueKey::local(name.root);
+      for (const Resource& r : state.resources)
+        if (r.live() && !r.comps.empty() && r.comps[0].count(object) &&
+            std::find(out.begin(), out.end(), r.site) == out.end())
+          out.push_back(r.site);
+    }
+  }
+  return out;
+}
+
 std::vector<int> resources_in_object(const State& state, ValueRef v, const FunctionFacts& fn) {
   if (v.address_of && !v.field.empty()) {
     std::size_t cut = v.path.rfind(v.field);

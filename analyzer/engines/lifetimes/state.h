@@ -158,6 +158,9 @@ void add_element_names(const State& state, std::set<ValueKey>& keys);
 void kill_key(State& state, const ValueKey& key);
 // Forgets remembered condition outcomes whose spelling mentions `name` as a whole word.
 void kill_text_keys(State& state, const std::string& name);
+// The resources whose object a plain local of `values` points into, by what the path assigned it
+// (rp = &rps[j], p = &obj->member).
+std::vector<int> resources_pointed_into(const State& state, const std::vector<ValueKey>& values);
 // The resources held in the object `v` points into (&obj->member names obj), or that are it.
 std::vector<int> resources_in_object(const State& state, ValueRef v, const FunctionFacts& fn);
 // For a helper's summary: each key that names a local replaced by a name of the same value that
