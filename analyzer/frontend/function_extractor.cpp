@@ -225,6 +225,15 @@ void FunctionExtractor::add_assign(ValueRef target, const Expr* value, clang::So
                                    BasicBlock& block) {
   AssignEvent event;
   event.target = std::move(target);
+  // `a->f = *tmp = dma_map_single(...)`: the outer target gets the value the inner assignment
+  // stored, not a read through its target (the inner assignment is an event of its own).
+  bool chained = false;
+  while (value) {
+    const auto* inner = dyn_cast<BinaryOperator>(value->IgnoreParenImpCasts());
+    if (!inner || inner->getOpcode() != BO_Assign) break;
+    value = inner->getRHS();
+    chained = true;
+  }
   event.value = summarizer_.summarize(value);
   // `device->port_data = pdata_rcu->pdata` with an array member: the address of storage inside
   // the object is assigned, not a pointer read from it.
@@ -232,7 +241,7 @@ void FunctionExtractor::add_assign(ValueRef target, const Expr* value, clang::So
     event.value.address_of = true;
   event.chosen = summarizer_.summarize_choice(value);
   event.location = summarizer_.location(loc);
-  if (event.value.kind == ValueRef::Kind::CallResult)
+  if (event.value.kind == ValueRef::Kind::CallResult && !chained)
     facts_.calls[event.value.call_index].result_to = event.target;
   ValueRef assigned_target = event.target;
   int index = static_cast<int>(facts_.assigns.size());

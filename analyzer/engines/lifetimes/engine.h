@@ -179,7 +179,7 @@ class Engine {
                            const std::string& callee, int call_index);
   void find_unchecked_at_return(Ctx& ctx, const State& state, bool failure);
   // Some branch or error test of the function names the resource's handle (on some path).
-  bool tested_somewhere(const FunctionFacts& fn, const Resource& r);
+  bool tested_somewhere(const FunctionFacts& fn, const Resource& r, const State& state);
   // `primary`: every name of the release's primary handle argument.
   bool release_of_failed(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
                          const std::vector<ValueKey>& primary, const SourceLocation& at, const std::string& by);

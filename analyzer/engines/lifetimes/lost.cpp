@@ -136,7 +136,7 @@ void Engine::mark_handed_over(Ctx& ctx, State& state, int call_index) {
   }
 }
 
-bool Engine::tested_somewhere(const FunctionFacts& fn, const Resource& r) {
+bool Engine::tested_somewhere(const FunctionFacts& fn, const Resource& r, const State& state) {
   auto [it, fresh] = tested_values_.try_emplace(&fn);
   std::set<ValueKey>& tested = it->second;
   if (fresh) {
@@ -154,6 +154,17 @@ bool Engine::tested_somewhere(const FunctionFacts& fn, const Resource& r) {
         return k.kind != ValueKey::Kind::CallResult && tested.count(k.bare());
       }))
     return true;
+  // Tested through a pointer to an array element (bi = &ring->buffer_info[i]; then
+  // dma_mapping_error(dev, bi->dma)), and kept under the element's own name.
+  std::vector<ValueKey> through_elements;
+  for (const ValueKey& k : tested)
+    if (k.kind == ValueKey::Kind::Local && !k.path.empty()) through_elements.push_back(k);
+  if (!through_elements.empty()) {
+    add_element_names(state, through_elements);
+    if (std::any_of(through_elements.begin(), through_elements.end(),
+                    [&](const ValueKey& k) { return k.has_element() && r.comps[0].count(k.bare()); }))
+      return true;
+  }
   // Tested in what the function returns (return p->rings == NULL; return !urb || !buf): its
   // caller acts on the outcome.
   for (const ReturnEvent& ret : fn.returns) {
@@ -230,7 +241,7 @@ void Engine::find_unchecked_uses(Ctx& ctx, State& state, const std::vector<std::
     const Site& site = sites_[r.site];
     if (site.function != fn.name || site.api->handle[0].from != HandleComponent::From::Return) continue;
     if (site.api->fails == FailsOn::Never || site.api->unchecked_ok || r.fails != site.api->fails) continue;
-    if (tested_somewhere(fn, r)) continue;
+    if (tested_somewhere(fn, r, state)) continue;
     for (std::size_t a = 0; a < used.size() && !r.tested; ++a) {
       bool deref = false, passed = false;
       for (const ValueKey& u : used[a]) {
@@ -275,7 +286,7 @@ void Engine::find_unchecked_at_return(Ctx& ctx, const State& state, bool failure
     const Site& site = sites_[r.site];
     if (site.function != fn.name || site.api->handle[0].from != HandleComponent::From::Return) continue;
     if (site.api->fails == FailsOn::Never || site.api->unchecked_ok || r.fails != site.api->fails) continue;
-    if (tested_somewhere(fn, r)) continue;
+    if (tested_somewhere(fn, r, state)) continue;
     const ValueKey* kept = nullptr;
     for (const ValueKey& k : r.comps[0])
       if (outliving(k) && k.kind != ValueKey::Kind::Record) kept = &k;
