@@ -173,6 +173,22 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
       if (found != f.params.end()) s.params_handed_on.insert(static_cast<int>(found - f.params.begin()));
     }
   }
+  // Handed on further down: a parameter passed to a function of the module that hands it on,
+  // keeps it in its own objects or gives it to a list (mlx4's rule helpers, two calls deep).
+  for (const CallEvent& call : f.calls) {
+    FunctionRef target = module_.resolve_function(call.callee, fn.unit);
+    if (call.callee.empty() || !target.function || target.function == fn.function) continue;
+    const Summary& callee = summary(target, depth + 1);
+    for (std::size_t a = 0; a < call.args.size(); ++a) {
+      const ValueRef& arg = call.args[a];
+      int i = static_cast<int>(a);
+      if (arg.kind != ValueRef::Kind::Param || !(arg.path.empty() || arg.address_of) ||
+          (!callee.params_handed_on.count(i) && !callee.param_escapes.count(i)))
+        continue;
+      auto found = std::find(f.params.begin(), f.params.end(), arg.root);
+      if (found != f.params.end()) s.params_handed_on.insert(static_cast<int>(found - f.params.begin()));
+    }
+  }
   for (const Summary::Release& rel : s.releases)
     for (const ValueKey& k : rel.arg_keys)
       if (k.kind == ValueKey::Kind::Param && k.path.find_first_of("-.[") == std::string::npos)
