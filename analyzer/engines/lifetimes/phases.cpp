@@ -174,11 +174,15 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
     }
   }
   // Handed on further down: a parameter passed to a function of the module that hands it on,
-  // keeps it in its own objects or gives it to a list (mlx4's rule helpers, two calls deep).
+  // keeps it in its own objects or gives it to a list (mlx4's rule helpers, two calls deep). Only
+  // the summaries the walk above made: a summary first made here, deeper than where the walks
+  // need it, would be kept for them all.
   for (const CallEvent& call : f.calls) {
     FunctionRef target = module_.resolve_function(call.callee, fn.unit);
     if (call.callee.empty() || !target.function || target.function == fn.function) continue;
-    const Summary& callee = summary(target, depth + 1);
+    auto made = summaries_.find(target.function);
+    if (made == summaries_.end()) continue;
+    const Summary& callee = made->second;
     for (std::size_t a = 0; a < call.args.size(); ++a) {
       const ValueRef& arg = call.args[a];
       int i = static_cast<int>(a);
