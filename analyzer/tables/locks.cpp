@@ -61,15 +61,8 @@ void LockTable::index_callees() {
 }
 
 const LockPrimitive* LockTable::find_primitive_by_callee(const std::string& callee) const {
-  if (!primitive_by_callee.empty()) {
-    auto found = primitive_by_callee.find(callee);
-    return found == primitive_by_callee.end() ? nullptr : &primitives[found->second];
-  }
-  for (const LockPrimitive& p : primitives)
-    if (p.callee == callee) return &p;
-  for (const LockPrimitive& p : primitives)
-    if (contains(p.alt_callees, callee)) return &p;
-  return nullptr;
+  auto found = primitive_by_callee.find(callee);
+  return found == primitive_by_callee.end() ? nullptr : &primitives[found->second];
 }
 
 const LockPrimitive* LockTable::find_primitive(const std::string& name) const {

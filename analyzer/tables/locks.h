@@ -92,8 +92,9 @@ struct LockTable {
   std::vector<LockGuard> guards;
   std::vector<LocklessAccess> lockless;
   std::vector<LockAnnotation> annotations;
-  // Position in `primitives` of each callee and alternative callee (the first primitive that
-  // names it); built by index_callees(), which load_lock_table() calls.
+  // Position in `primitives` of each callee and alternative callee (a primitive's own callee
+  // first, then the alternatives; the first primitive that names it). Built by index_callees(),
+  // which load_lock_table() calls; find_primitive_by_callee() reads only this index.
   std::unordered_map<std::string, std::size_t> primitive_by_callee;
 
   void index_callees();

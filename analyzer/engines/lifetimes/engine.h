@@ -101,6 +101,7 @@ class Engine {
   // Walks `fn` from `initial`; `phase` says what its returns mean.
   WalkResult walk(const FunctionRef& fn, Phase phase, const State& initial, int depth);
   const Summary& summary(const FunctionRef& fn, int depth);
+  void add_parameter_effects(const FunctionRef& fn, Summary& s);
   // NeverReleased events for the resources of `unmanaged` that no end of the release walk released.
   void find_never_released(const PhasePair& p, const State& start, const std::vector<int>& unmanaged,
                            const WalkResult& released);

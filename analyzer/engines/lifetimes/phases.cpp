@@ -11,15 +11,25 @@ namespace lifetimes {
 
 namespace {
 
+// The position of the parameter `v` names (through any path), or -1 when it names none.
+int param_index(const FunctionFacts& f, const ValueRef& v) {
+  if (v.kind != ValueRef::Kind::Param) return -1;
+  auto found = std::find(f.params.begin(), f.params.end(), v.root);
+  return found == f.params.end() ? -1 : static_cast<int>(found - f.params.begin());
+}
+
+// The parameter itself, or the address of one of its members (&p->work): what a callee given it
+// can keep the parameter's object by.
+bool hands_object(const ValueRef& arg) { return arg.path.empty() || arg.address_of; }
+
 // Locals that take a parameter's value somewhere in the function (`skb = new_skb`): what is
 // stored through them may be what the caller passed.
 std::map<std::string, int> locals_naming_params(const FunctionFacts& f) {
   std::map<std::string, int> out;
   for (const AssignEvent& assign : f.assigns) {
     if (assign.target.kind != ValueRef::Kind::Local || !assign.target.path.empty()) continue;
-    if (assign.value.kind != ValueRef::Kind::Param || !assign.value.path.empty() || assign.value.address_of) continue;
-    auto found = std::find(f.params.begin(), f.params.end(), assign.value.root);
-    if (found != f.params.end()) out.emplace(assign.target.root, static_cast<int>(found - f.params.begin()));
+    if (!assign.value.path.empty() || assign.value.address_of) continue;
+    if (int index = param_index(f, assign.value); index >= 0) out.emplace(assign.target.root, index);
   }
   return out;
 }
@@ -123,17 +133,23 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
         }) == s.releases.end())
       s.releases.push_back(copy);
   }
+  add_parameter_effects(fn, s);
+  in_progress_.erase(fn.function);
+  return summaries_[fn.function] = s;
+}
+
+// What the helper does with its parameters that its callers' walks need: stores where they can
+// see (param_stores), hand-overs that end their tracking (param_escapes), and hand-ons that only
+// keep a handle from being lost (params_handed_on). After the helper's walk, whose own summaries
+// of the functions it calls are read here.
+void Engine::add_parameter_effects(const FunctionRef& fn, Summary& s) {
+  const FunctionFacts& f = *fn.function;
   std::map<std::string, int> aliases = locals_naming_params(f);
   for (const AssignEvent& assign : f.assigns) {
     if (!assign.value.path.empty() || assign.value.address_of) continue;
-    int index = -1;
-    if (assign.value.kind == ValueRef::Kind::Param) {
-      auto found = std::find(f.params.begin(), f.params.end(), assign.value.root);
-      if (found != f.params.end()) index = static_cast<int>(found - f.params.begin());
-    } else if (auto alias = aliases.find(assign.value.root);
-               assign.value.kind == ValueRef::Kind::Local && alias != aliases.end()) {
+    int index = param_index(f, assign.value);
+    if (auto alias = aliases.find(assign.value.root); assign.value.kind == ValueRef::Kind::Local && alias != aliases.end())
       index = alias->second;
-    }
     if (index < 0) continue;
     bool stored_outliving = false;
     for (const ValueKey& target : keys_of(assign.target, f))
@@ -148,35 +164,27 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
   // Parameters whose object a list or map takes over (list_add(&p->node, &head)).
   for (const CallEvent& call : f.calls)
     if (const OwnershipTransfer* transfer = ownership_.transfer(call.callee);
-        transfer && transfer->object_arg < static_cast<int>(call.args.size())) {
-      const ValueRef& arg = call.args[transfer->object_arg];
-      auto found = std::find(f.params.begin(), f.params.end(), arg.root);
-      if (arg.kind == ValueRef::Kind::Param && found != f.params.end())
-        s.param_escapes.insert(static_cast<int>(found - f.params.begin()));
-    }
+        transfer && transfer->object_arg < static_cast<int>(call.args.size()))
+      if (int index = param_index(f, call.args[transfer->object_arg]); index >= 0) s.param_escapes.insert(index);
   // Parameters passed on to unknown functions (not borrowing ones).
   for (const CallEvent& call : f.calls) {
     if (call.callee.empty() || api_names_.borrows_only(call.callee) || pairs_.knows(call.callee)) continue;
     if (module_.resolve_function(call.callee, fn.unit).function) continue;
     for (const ValueRef& arg : call.args)
-      if (arg.kind == ValueRef::Kind::Param && arg.path.empty()) {
-        auto found = std::find(f.params.begin(), f.params.end(), arg.root);
-        if (found != f.params.end()) s.param_escapes.insert(static_cast<int>(found - f.params.begin()));
-      }
+      if (int index = param_index(f, arg); index >= 0 && arg.path.empty()) s.param_escapes.insert(index);
   }
+  // Handed, or a member's address handed, to kernel code that may keep it and does not release
+  // it (queue_work(wq, &p->work), request_irq(..., p)).
   for (const CallEvent& call : f.calls) {
     if (call.callee.empty() || !may_keep_arguments(call.callee, fn.unit) || !pairs_.releases_by_callee(call.callee).empty())
       continue;
-    for (const ValueRef& arg : call.args) {
-      if (arg.kind != ValueRef::Kind::Param || !(arg.path.empty() || arg.address_of)) continue;
-      auto found = std::find(f.params.begin(), f.params.end(), arg.root);
-      if (found != f.params.end()) s.params_handed_on.insert(static_cast<int>(found - f.params.begin()));
-    }
+    for (const ValueRef& arg : call.args)
+      if (int index = param_index(f, arg); index >= 0 && hands_object(arg)) s.params_handed_on.insert(index);
   }
   // Handed on further down: a parameter passed to a function of the module that hands it on,
   // keeps it in its own objects or gives it to a list (mlx4's rule helpers, two calls deep). Only
-  // the summaries the walk above made: a summary first made here, deeper than where the walks
-  // need it, would be kept for them all.
+  // the summaries the walk made: a summary first made here, deeper than where the walks need it,
+  // would be kept for them all.
   for (const CallEvent& call : f.calls) {
     FunctionRef target = module_.resolve_function(call.callee, fn.unit);
     if (call.callee.empty() || !target.function || target.function == fn.function) continue;
@@ -184,21 +192,16 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
     if (made == summaries_.end()) continue;
     const Summary& callee = made->second;
     for (std::size_t a = 0; a < call.args.size(); ++a) {
-      const ValueRef& arg = call.args[a];
-      int i = static_cast<int>(a);
-      if (arg.kind != ValueRef::Kind::Param || !(arg.path.empty() || arg.address_of) ||
-          (!callee.params_handed_on.count(i) && !callee.param_escapes.count(i)))
-        continue;
-      auto found = std::find(f.params.begin(), f.params.end(), arg.root);
-      if (found != f.params.end()) s.params_handed_on.insert(static_cast<int>(found - f.params.begin()));
+      int position = static_cast<int>(a);
+      if (!callee.params_handed_on.count(position) && !callee.param_escapes.count(position)) continue;
+      if (int index = param_index(f, call.args[a]); index >= 0 && hands_object(call.args[a]))
+        s.params_handed_on.insert(index);
     }
   }
   for (const Summary::Release& rel : s.releases)
     for (const ValueKey& k : rel.arg_keys)
       if (k.kind == ValueKey::Kind::Param && k.path.find_first_of("-.[") == std::string::npos)
         s.param_escapes.erase(k.index);
-  in_progress_.erase(fn.function);
-  return summaries_[fn.function] = s;
 }
 
 
