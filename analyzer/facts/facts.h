@@ -75,6 +75,14 @@ struct BranchCondition {
   bool negated = false;  // only for IsErr / IsErrOrNull; the others negate into each other
   ValueRef subject;  // the tested value (a variable, or a CallResult)
   SourceLocation location;
+  // An Unknown test that compares a value with a non-zero integer constant (`err == -EBUSY`,
+  // `ah->type != MTHCA_AH_PCI_POOL`). The subject stays the whole comparison.
+  struct ConstantComparison {
+    ValueRef operand;         // the value compared
+    std::int64_t constant = 0;  // never 0 (that is a Zero / NonZero test)
+    bool equal = true;        // successor 0 is taken when operand == constant (false: when it differs)
+  };
+  std::optional<ConstantComparison> compared;
 };
 
 // A value chosen by a condition: `cond ? 0 : 1`, or a comparison used as a value (`ok = p != NULL`).

@@ -67,10 +67,16 @@ json::Value function(const FunctionFacts& fn) {
     }
     for (int successor : block.successors) successors.push_back(successor);
     json::Object object{{"id", block.id}, {"events", std::move(events)}, {"successors", std::move(successors)}};
-    if (block.condition)
-      object["condition"] = json::Object{{"test", to_string(block.condition->test)},
-                                         {"negated", block.condition->negated},
-                                         {"subject", value(block.condition->subject)}};
+    if (block.condition) {
+      json::Object condition{{"test", to_string(block.condition->test)},
+                             {"negated", block.condition->negated},
+                             {"subject", value(block.condition->subject)}};
+      if (const auto& compared = block.condition->compared)
+        condition["compared"] = json::Object{{"operand", value(compared->operand)},
+                                             {"constant", compared->constant},
+                                             {"equal", compared->equal}};
+      object["condition"] = std::move(condition);
+    }
     if (block.counted_loop_test) object["counted_loop_test"] = true;
     blocks.push_back(std::move(object));
   }

@@ -57,6 +57,7 @@ std::optional<std::pair<const Expr*, BranchCondition::Test>> positive_bound(cons
 // `!c`: the opposite test of the same subject (IS_ERR keeps its test and flips `negated`).
 void negate_condition(BranchCondition& condition) {
   using T = BranchCondition::Test;
+  if (condition.compared) condition.compared->equal = !condition.compared->equal;
   if (condition.test == T::IsErr || condition.test == T::IsErrOrNull)
     condition.negated = !condition.negated;
   else
@@ -333,7 +334,10 @@ bool ValueSummarizer::summarize_condition_into(const Expr* condition, BranchCond
     if (!rhs_zero) {
       bool lhs_zero = !lhs->isValueDependent() && lhs->EvaluateAsInt(constant, context_) &&
                       constant.Val.getInt() == 0;
-      if (!lhs_zero) return false;
+      if (!lhs_zero) {
+        if (op == BO_EQ || op == BO_NE) out.compared = compared_with_constant(lhs, rhs, op == BO_EQ);
+        return false;
+      }
       std::swap(lhs, rhs);
       op = BinaryOperator::reverseComparisonOp(op);
     }
@@ -391,12 +395,38 @@ std::optional<ChosenValue> ValueSummarizer::summarize_choice(const Expr* value) 
   return chosen;
 }
 
+// `x == C` (or `C == x`) with a non-zero integer constant C and an x that is not one.
+std::optional<BranchCondition::ConstantComparison> ValueSummarizer::compared_with_constant(const Expr* lhs,
+                                                                                         const Expr* rhs,
+                                                                                         bool equal) const {
+  auto constant = [&](const Expr* e) -> std::optional<std::int64_t> {
+    Expr::EvalResult value;
+    if (e->isValueDependent() || !e->getType()->isIntegralOrEnumerationType() || !e->EvaluateAsInt(value, context_))
+      return std::nullopt;
+    const llvm::APSInt& v = value.Val.getInt();
+    if (v.getSignificantBits() > 64) return std::nullopt;
+    return v.getExtValue();
+  };
+  std::optional<std::int64_t> c = constant(rhs);
+  if (!c) {
+    c = constant(lhs);
+    std::swap(lhs, rhs);
+  }
+  if (!c || *c == 0 || constant(lhs)) return std::nullopt;
+  BranchCondition::ConstantComparison comparison;
+  comparison.operand = summarize(lhs);
+  comparison.constant = *c;
+  comparison.equal = equal;
+  return comparison;
+}
+
 BranchCondition ValueSummarizer::summarize_condition(const Expr* condition, bool negated) const {
   BranchCondition result;
   result.location = location(condition->getBeginLoc());
   if (!summarize_condition_into(condition, result)) {
     result.test = BranchCondition::Test::Unknown;
     result.subject = summarize(condition);
+    if (negated && result.compared) result.compared->equal = !result.compared->equal;
   } else if (negated) {
     negate_condition(result);
   }

@@ -35,6 +35,8 @@ class ValueSummarizer {
 
  private:
   bool summarize_condition_into(const clang::Expr* condition, BranchCondition& out) const;
+  std::optional<BranchCondition::ConstantComparison> compared_with_constant(const clang::Expr* lhs,
+                                                                            const clang::Expr* rhs, bool equal) const;
   ValueRef summarize_container_of(const clang::Expr& last) const;
   static const clang::Expr* statement_expression_test(const clang::StmtExpr& statement, bool& negated);
 

@@ -1,5 +1,6 @@
 // The frontend on real kernel headers: a small module is parsed with Kbuild's flags for the
 // installed kernel, and the facts the checks rely on are asserted.
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -243,4 +244,45 @@ MODULE_LICENSE("GPL");
   EXPECT_EQ(element->value.kind, ValueRef::Kind::Global);
   EXPECT_EQ(element->value.root, "fx_list");
   EXPECT_TRUE(element->value.path.ends_with("^")) << element->value.path;
+}
+
+// `x == C` and `x != C` with a non-zero constant stay Unknown tests of the whole comparison, with
+// the operand, the constant and which successor means "equal" (a negation flips it).
+TEST(FrontendConditions, ComparisonsWithNonZeroConstants) {
+  UnitFacts unit = parse_source("fxconst", R"(#include <linux/module.h>
+#include <linux/errno.h>
+
+struct fx_slot {
+	int kind;
+};
+
+int fx_constants(int err, struct fx_slot *s)
+{
+	if (err == -EBUSY)
+		return 1;
+	if (s->kind != 2)
+		return 2;
+	if (!(err == 7))
+		return 3;
+	if (err == s->kind)
+		return 4;
+	return 0;
+}
+MODULE_LICENSE("GPL");
+)");
+  ASSERT_TRUE(unit.parsed);
+  const FunctionFacts& fn = function_named(unit, "fx_constants");
+  std::vector<std::string> seen;
+  for (const BasicBlock& block : fn.blocks) {
+    if (!block.condition) continue;
+    const BranchCondition& c = *block.condition;
+    EXPECT_EQ(c.test, BranchCondition::Test::Unknown) << c.subject.text;
+    if (!c.compared) {
+      seen.push_back("none:" + c.subject.text);
+      continue;
+    }
+    seen.push_back(c.compared->operand.text + (c.compared->equal ? "==" : "!=") + std::to_string(c.compared->constant));
+  }
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<std::string>{"err!=7", "err==-16", "none:err == s->kind", "s->kind!=2"}));
 }

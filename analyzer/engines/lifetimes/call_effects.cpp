@@ -530,6 +530,14 @@ bool Engine::process_ownership_move(Ctx& ctx, State& state, int call_index) {
       std::vector<ValueKey> keys = keys_of(call.args[setter->value_arg], fn);
       for (Resource& r : state.resources)
         if (r.live() && !r.comps.empty() && names_any(r.comps[0], keys)) r.comps[0].insert(ValueKey::drvdata());
+      // The driver data is a member of the object (efx = &probe_data->efx; pci_set_drvdata(pdev,
+      // efx); remove finds probe_data with container_of()): the object is kept with it.
+      if (ctx.phase == Phase::Standalone) {
+        std::vector<int> kept = resources_pointed_into(state, keys);
+        for (int site : resources_in_object(state, call.args[setter->value_arg], fn)) kept.push_back(site);
+        for (int site : kept)
+          if (Resource* r = state.find(site)) r->handed_over = true;
+      }
     }
     return true;
   }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -181,6 +182,10 @@ class Engine {
   void find_unchecked_at_return(Ctx& ctx, const State& state, bool failure);
   // Some branch or error test of the function names the resource's handle (on some path).
   bool tested_somewhere(const FunctionFacts& fn, const Resource& r, const State& state);
+  bool optional_in_module(const Resource& r);
+  static bool points_only_into_objects(const FunctionFacts& fn, const std::string& handle);
+  static bool returns_what_handle_leads_to(const FunctionFacts& fn, const ReturnEvent& ret, const std::string& handle);
+  bool only_released_tolerantly(const Resource& r) const;
   // `primary`: every name of the release's primary handle argument.
   bool release_of_failed(Ctx& ctx, State& state, const CleanupPair* pair, const ReleaseApi* api,
                          const std::vector<ValueKey>& primary, const SourceLocation& at, const std::string& by);
@@ -205,6 +210,8 @@ class Engine {
   void process_assign(Ctx& ctx, State& state, const AssignEvent& assign);
   void process_return(Ctx& ctx, State& state, const ReturnEvent& ret, bool failure);
   std::vector<State> branch(Ctx& ctx, State state, const BasicBlock& block);
+  void refine_by_constant(std::vector<State>& out, const BranchCondition::ConstantComparison& compared,
+                          const FunctionFacts& fn) const;
   bool first_loop_test(Ctx& ctx, int block, int from);
   bool reads_only(const std::string& callee, const UnitFacts* unit) const;
   bool release_between(const Ctx& ctx, int site, int return_block, bool of_array_element) const;
@@ -225,6 +232,7 @@ class Engine {
   std::map<int, KeptOutsideInit> kept_outside_init_;   // by site
   std::set<std::tuple<SourceLocation, int, int>> reported_;  // (where, site, event kind): once each
   std::map<const FunctionFacts*, std::set<ValueKey>> tested_values_;  // per function, for tested_somewhere
+  std::optional<std::set<ValueKey>> module_tested_;  // fields and globals any function tests, for optional_in_module
 };
 
 }  // namespace kmodlint::lifetimes

@@ -87,10 +87,55 @@ void Engine::find_lost(Ctx& ctx, const State& state, const ReturnEvent& ret, boo
     if (handle.starts_with("__")) continue;
     // Returned inside an expression (return p ? p + offset : NULL): it leaves with the caller.
     if (ret.value.kind == ValueRef::Kind::Other && mentions_as_value(ret.value.text, handle)) continue;
+    if (returns_what_handle_leads_to(fn, ret, handle) || points_only_into_objects(fn, handle)) continue;
     SourceLocation at = ret.location.valid() ? ret.location : fn.end_location;
     if (!reported_.insert({at, r.site, kLost}).second) continue;
     events.lost.push_back({acquire_site(r.site), fn.name, at, failure, handle});
   }
+}
+
+// A pointer function returns an object it reached through the handle: a field of it
+// (uobj = f->private_data after fget()) or what a call on it gives (ptp = pci_get_drvdata(pdev)
+// after pci_get_device()). The reference travels with that object; its put function drops it.
+bool Engine::returns_what_handle_leads_to(const FunctionFacts& fn, const ReturnEvent& ret, const std::string& handle) {
+  const ValueRef& v = ret.value;
+  if (fn.return_type.find('*') == std::string::npos || v.kind != ValueRef::Kind::Local || !v.path.empty() ||
+      v.dereferenced || v.root == handle)
+    return false;
+  auto names_handle = [&](const ValueRef& u) { return u.kind == ValueRef::Kind::Local && u.root == handle; };
+  for (const AssignEvent& assign : fn.assigns) {
+    if (assign.target.kind != ValueRef::Kind::Local || assign.target.root != v.root || !assign.target.path.empty() ||
+        assign.target.dereferenced)
+      continue;
+    const ValueRef& from = assign.value;
+    if (names_handle(from) && !from.path.empty()) return true;
+    if (from.kind == ValueRef::Kind::CallResult && from.call_index >= 0 &&
+        from.call_index < static_cast<int>(fn.calls.size())) {
+      const CallEvent& call = fn.calls[from.call_index];
+      if (std::any_of(call.args.begin(), call.args.end(),
+                      [&](const ValueRef& arg) { return names_handle(arg) && arg.path.empty() && !arg.address_of; }))
+        return true;
+    }
+  }
+  return false;
+}
+
+// The handle's variable only ever points at storage in other objects (method =
+// &(*class)->method_table[i]; allocate_method_table(method) fills *method): what is acquired into
+// it lives in that storage, not in the variable.
+bool Engine::points_only_into_objects(const FunctionFacts& fn, const std::string& handle) {
+  bool points_into_object = false;
+  for (const AssignEvent& assign : fn.assigns) {
+    const ValueRef& t = assign.target;
+    if (t.kind != ValueRef::Kind::Local || t.root != handle || !t.path.empty() || t.dereferenced) continue;
+    const ValueRef& v = assign.value;
+    bool into_object = v.address_of &&
+                       (v.kind == ValueRef::Kind::Param || v.kind == ValueRef::Kind::Global ||
+                        (v.kind == ValueRef::Kind::Local && !v.path.empty() && !v.path.starts_with(".")));
+    if (!into_object) return false;
+    points_into_object = true;
+  }
+  return points_into_object;
 }
 
 // Kernel code (or an indirect call) that may keep what it is handed: not a function of the module
@@ -154,6 +199,20 @@ bool Engine::tested_somewhere(const FunctionFacts& fn, const Resource& r, const 
         return k.kind != ValueKey::Kind::CallResult && tested.count(k.bare());
       }))
     return true;
+  // Stored through a pointer to the storage it tests (p_virt = &t2->dma_mem[i].virt_addr;
+  // *p_virt = dma_alloc_coherent(...); if (!t2->dma_mem[i].virt_addr)).
+  for (const ValueKey& k : r.comps[0]) {
+    // (The resource is named by the pointer itself, with or without the *.)
+    if (k.kind != ValueKey::Kind::Local || !k.path.empty() || (!k.ops.empty() && k.ops != std::vector{ValueKey::Op::Deref}))
+      continue;
+    for (const AssignEvent& assign : fn.assigns) {
+      if (assign.target.kind != ValueRef::Kind::Local || assign.target.root != k.root || !assign.target.path.empty() ||
+          assign.target.dereferenced || !assign.value.address_of)
+        continue;
+      for (const ValueKey& pointed : keys_of(assign.value, fn))
+        if (tested.count(pointed.bare())) return true;
+    }
+  }
   // Tested through a pointer to an array element (bi = &ring->buffer_info[i]; then
   // dma_mapping_error(dev, bi->dma)), and kept under the element's own name.
   std::vector<ValueKey> through_elements;
@@ -276,6 +335,57 @@ void Engine::find_unchecked_uses(Ctx& ctx, State& state, const std::vector<std::
   }
 }
 
+// The storage the result is kept in (a field of any instance of its struct, a global) is tested
+// for the failure somewhere in the module (`if (!efx->rps_hash_table)` where it is used,
+// IS_ERR(cs35l41->reset_gpio) in the caller's caller): the code treats it as optional, or tests
+// it after this function returns.
+bool Engine::optional_in_module(const Resource& r) {
+  if (!module_tested_) {
+    module_tested_.emplace();
+    for (const UnitFacts* unit : module_.units())
+      for (const FunctionFacts& fn : unit->functions) {
+        auto add = [&](const ValueRef& v) {
+          for (const ValueKey& k : keys_of(v, fn))
+            if (k.kind == ValueKey::Kind::Record || k.kind == ValueKey::Kind::Global) module_tested_->insert(k.bare());
+        };
+        for (const BasicBlock& block : fn.blocks)
+          if (block.condition && block.condition->test != BranchCondition::Test::Unknown) add(block.condition->subject);
+        for (const CallEvent& call : fn.calls)
+          if (api_names_.tests_for_error(call.callee))
+            for (const ValueRef& arg : call.args) add(arg);
+      }
+  }
+  return std::any_of(r.comps[0].begin(), r.comps[0].end(), [&](const ValueKey& k) {
+    return (k.kind == ValueKey::Kind::Record || k.kind == ValueKey::Kind::Global) && module_tested_->count(k.bare());
+  });
+}
+
+// A global the module reads only to hand it to a release of the pair that takes the failure value
+// in its stride (unregister_sysctl_table(NULL) returns at once): an untested failure is harmless.
+bool Engine::only_released_tolerantly(const Resource& r) const {
+  const Site& site = sites_[r.site];
+  bool null_failure = site.api->fails == FailsOn::NullPtr || site.api->fails == FailsOn::Zero;
+  for (const ValueKey& k : r.comps[0]) {
+    if (!k.plain(ValueKey::Kind::Global) || !k.path.empty()) continue;
+    int reads = 0, tolerant_releases = 0;
+    for (const UnitFacts* unit : module_.units())
+      for (const FunctionFacts& fn : unit->functions) {
+        for (const AccessEvent& access : fn.accesses)
+          if (access.variable == k.root && access.mode != AccessEvent::Mode::Write) ++reads;
+        for (const CallEvent& call : fn.calls)
+          for (const auto& match : pairs_.releases_by_callee(call.callee)) {
+            const ReleaseApi& release = *match.api;
+            if (match.pair != site.pair || !(null_failure ? release.null_ok : release.err_ptr_ok)) continue;
+            if (release.handle_args.empty() || !release.handle_args[0]) continue;
+            std::size_t index = static_cast<std::size_t>(*release.handle_args[0]);
+            if (index < call.args.size() && key_of(call.args[index], fn) == k) ++tolerant_releases;
+          }
+      }
+    if (reads > 0 && reads == tolerant_releases) return true;
+  }
+  return false;
+}
+
 // A successful return of an int or pointer function that keeps an untested acquire result where
 // it outlives the function (a global, a field of its caller's object).
 void Engine::find_unchecked_at_return(Ctx& ctx, const State& state, bool failure) {
@@ -290,7 +400,7 @@ void Engine::find_unchecked_at_return(Ctx& ctx, const State& state, bool failure
     const ValueKey* kept = nullptr;
     for (const ValueKey& k : r.comps[0])
       if (outliving(k) && k.kind != ValueKey::Kind::Record) kept = &k;
-    if (!kept) continue;
+    if (!kept || optional_in_module(r) || only_released_tolerantly(r)) continue;
     if (!reported_.insert({site.location, r.site, kUncheckedKept}).second) continue;
     events.unchecked.push_back({acquire_site(r.site), fn.name, site.location,
                                 "kept in " + spelling(*kept, fn) + " untested when " + fn.name + "() returns success"});

@@ -232,6 +232,22 @@ bool Engine::reads_only(const std::string& callee, const UnitFacts* unit) const 
   });
 }
 
+// `err == -EBUSY` holds only where err may be negative (`if (err) kfree(p)` before it, on the
+// branch where err was 0, rules it out); `ah->type != MTHCA_AH_PCI_POOL` is false only where the
+// type may be positive. The branch the value's sign class excludes is infeasible.
+void Engine::refine_by_constant(std::vector<State>& out, const BranchCondition::ConstantComparison& compared,
+                                const FunctionFacts& fn) const {
+  ValueKey operand = key_of(compared.operand, fn);
+  if (operand.empty() || operand.kind == ValueKey::Kind::CallResult) return;
+  State& equal = out[compared.equal ? 0 : 1];
+  if (equal.infeasible) return;
+  unsigned known = kAll;
+  if (auto found = equal.knowledge.find(operand); found != equal.knowledge.end()) known = found->second;
+  unsigned now = known & sign_class(compared.constant);
+  if (now == 0) equal.infeasible = true;
+  else equal.knowledge[operand] = now;
+}
+
 std::vector<State> Engine::branch(Ctx& ctx, State state, const BasicBlock& block) {
   std::vector<State> out;
   out.reserve(block.successors.size());
@@ -250,6 +266,7 @@ std::vector<State> Engine::branch(Ctx& ctx, State state, const BasicBlock& block
       reads_only(fn.calls[c.subject.call_index].callee, ctx.fn->unit))
     key = ValueKey::text(c.subject.text);
   if (key.empty() || test == BranchCondition::Test::Unknown) {
+    if (c.compared) refine_by_constant(out, *c.compared, fn);
     // `msg != &msgbuf`, `(void *)evt == (void *)sentinel`: a comparison of a handle with another
     // pointer decides whether it holds the resource in a way the walk cannot follow; lost-resource
     // stays silent about it on both branches.
