@@ -16,6 +16,8 @@
 #include "project/flag_translation.h"
 #include "project/kbuild_dry_run.h"
 #include "project/kbuild_file.h"
+#include "project/make_variables.h"
+#include "common/file_io.h"
 
 namespace kmodlint {
 
@@ -99,8 +101,13 @@ class Discoverer {
       project_.report_only_files.insert(named_files.begin(), named_files.end());
       project_.report_only_files.insert(named_headers.begin(), named_headers.end());
     }
+    if (!named_files.empty() && named_headers.empty() && walked_files.empty()) keep_modules_of(named_files);
     check_dkms_modules();
     note_refused_flags();
+    // (A header alone may belong to no module: a commit that touches only a userspace header.)
+    if (project_.modules.empty() && named_headers.empty())
+      throw InputError(paths.front(), "no module to lint: Kbuild builds none of these C files with these settings "
+                                      "(an obj-$(CONFIG_...) line whose option is unset? kmodlint -v lists what was skipped)");
     return std::move(project_);
   }
 
@@ -168,10 +175,35 @@ class Discoverer {
       locations.insert(module_dir);
     }
     for (const std::string& make_dir : parsed.make_dirs) locations.insert(canonical((fs::path(dir) / make_dir).string()));
+    // How DKMS builds them: the MAKE line's variables, then those its Makefile hands to Kbuild.
+    std::vector<std::string> variables = parsed.make_variables;
+    for (const std::string& word : makefile_variables(dir)) variables.push_back(word);
+    for (const std::string& location : locations) add_make_variables(location, variables);
     for (const std::string& location : locations)
       if (fs::is_directory(location, error) && !kbuild_file_in(location).empty() &&
           std::find(module_roots_.begin(), module_roots_.end(), location) == module_roots_.end())
         module_roots_.push_back(location);
+  }
+
+  // NAME=value words the Makefile in `dir` passes to Kbuild (none in safe mode: no make runs).
+  std::vector<std::string> makefile_variables(const std::string& dir) {
+    if (options_.no_make) return {};
+    std::string makefile = (fs::path(dir) / "Makefile").string();
+    std::string why;
+    std::error_code error;
+    if (!fs::is_regular_file(makefile, error)) return {};
+    std::optional<std::string> text = try_read_regular_file(makefile, kMaxTableBytes, why);
+    return text ? makefile_kbuild_variables(*text, dir) : std::vector<std::string>{};
+  }
+
+  // Adds variables for the dry run of `root`; a name already given keeps its first value.
+  void add_make_variables(const std::string& root, const std::vector<std::string>& words) {
+    std::vector<std::string>& known = make_variables_[root];
+    for (const std::string& word : words) {
+      std::string name = word.substr(0, word.find('='));
+      bool given = std::any_of(known.begin(), known.end(), [&](const std::string& k) { return k.substr(0, k.find('=')) == name; });
+      if (!given) known.push_back(word);
+    }
   }
 
   // Says when a module dkms.conf names is not one discovery found (a wrong BUILT_MODULE_LOCATION).
@@ -214,15 +246,23 @@ class Discoverer {
   void start_dry_runs() {
     auto slots = std::make_shared<std::counting_semaphore<>>(std::max(1u, options_.jobs));
     for (const std::string& root : module_roots_)
-      if (uses_dry_run(root))
-        dry_runs_[root] = std::async(std::launch::async, [slots, kernel = project_.kernel, root] {
+      if (uses_dry_run(root)) {
+        add_make_variables(root, makefile_variables(root));
+        std::vector<std::string> variables = make_variables_[root];
+        if (!variables.empty()) {
+          std::string list;
+          for (const std::string& v : variables) list += (list.empty() ? "" : " ") + v;
+          project_.verbose.push_back(root + ": make variables of the module's own build passed to Kbuild: " + list);
+        }
+        dry_runs_[root] = std::async(std::launch::async, [slots, kernel = project_.kernel, root, variables] {
           slots->acquire();
           struct Release {
             std::counting_semaphore<>& slots;
             ~Release() { slots.release(); }
           } release{*slots};
-          return kbuild_dry_run(kernel, root);
+          return kbuild_dry_run(kernel, root, variables);
         });
+      }
   }
 
   void add_modules_of(const std::string& root) {
@@ -320,6 +360,18 @@ class Discoverer {
     }
   }
 
+  // Only .c files were named: their modules are linted, not every module of their Kbuild file (a
+  // directory of single-file modules builds dozens).
+  void keep_modules_of(const std::vector<std::string>& files) {
+    std::set<std::string> named(files.begin(), files.end());
+    std::erase_if(project_.modules, [&](const ModuleSpec& module) {
+      bool keep = std::any_of(module.units.begin(), module.units.end(),
+                              [&](const CompileCommand& unit) { return named.count(unit.file) > 0; });
+      if (!keep) project_.verbose.push_back(module.directory + ": " + module.name + ".ko: not linted (no file of it was named)");
+      return !keep;
+    });
+  }
+
   void note_refused_flags() {
     for (const ModuleSpec& module : project_.modules)
       for (const CompileCommand& unit : module.units) {
@@ -371,6 +423,7 @@ class Discoverer {
   std::set<std::string> loaded_local_dbs_;
   std::vector<KbuildFile> literal_files_;
   std::map<std::string, std::future<DryRun>> dry_runs_;
+  std::map<std::string, std::vector<std::string>> make_variables_;  // per module root, for its dry run
 };
 
 }  // namespace

@@ -2,10 +2,12 @@
 
 #include "common/file_io.h"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
 
+#include "project/make_variables.h"
 #include "project/shell_words.h"
 
 namespace kmodlint {
@@ -92,6 +94,12 @@ DkmsConf parse_dkms_conf_text(const std::string& text) {
     else if (name == "MAKE") put(makes, index, value);
   }
   for (const std::string& make : makes) {
+    // "(make modules KVERS=$kernelver MODULES_EXTRA='a b'; make KVERS=$kernelver)": each command's words.
+    for (const ShellPipeline& pipeline : split_shell_line(make))
+      for (const ShellCommand& command : pipeline)
+        for (const std::string& word : make_variable_words(command.words))
+          if (std::find(conf.make_variables.begin(), conf.make_variables.end(), word) == conf.make_variables.end())
+            conf.make_variables.push_back(word);
     std::vector<std::string> words = split_shell_words(make);
     for (std::size_t i = 0; i < words.size(); ++i) {
       std::string dir;

@@ -10,6 +10,7 @@ struct DkmsConf {
   std::vector<std::string> module_names;      // BUILT_MODULE_NAME[i]
   std::vector<std::string> module_locations;  // BUILT_MODULE_LOCATION[i], relative ("" = the dkms.conf directory)
   std::vector<std::string> make_dirs;         // literal "-C DIR" / "M=DIR" of MAKE[i], relative
+  std::vector<std::string> make_variables;    // NAME=value words of MAKE[i] for Kbuild (make_variables.h)
 };
 
 // Reads the shell assignments of dkms.conf (NAME="value", NAME[i]="value"), expanding variables

@@ -14,6 +14,7 @@
 #include "common/process_guard.h"
 #include "common/subprocess.h"
 #include "project/kbuild_file.h"
+#include "project/make_variables.h"
 #include "project/shell_words.h"
 
 namespace kmodlint {
@@ -112,7 +113,7 @@ DryRun parse_dry_run_output(const std::string& output, const std::string& initia
   return result;
 }
 
-DryRun kbuild_dry_run(const KernelDir& kernel, const std::string& module_dir) {
+DryRun kbuild_dry_run(const KernelDir& kernel, const std::string& module_dir, const std::vector<std::string>& make_variables) {
   // The goal is the module directory itself: Kbuild's rule that compiles it and writes the .mod
   // lists. The `modules` goal would also run modpost, which fails in a dry run. The trailing "/."
   // keeps a directory named like "clean" from matching Kbuild's %clean goals.
@@ -120,7 +121,15 @@ DryRun kbuild_dry_run(const KernelDir& kernel, const std::string& module_dir) {
     throw InputError(module_dir, "Kbuild cannot build a module whose path contains a space, ':', '#' or '$'; "
                                  "rename the directory, or lint it with --no-make or -p compile_commands.json");
   std::string goal = module_dir + "/.";
-  ProcessResult run = run_process({"make", "-k", "-B", "-n", "-C", kernel.path, "M=" + goal, goal}, module_dir,
+  // PWD as if make were run in the module directory, as its author runs it: a Kbuild file that
+  // writes -I$(PWD)/include means the module's own directory, wherever kmodlint was started.
+  // The variables the module's own build passes (CONFIG_FOO=m from dkms.conf or its Makefile).
+  std::vector<std::string> argv{"make", "-k", "-B", "-n", "-C", kernel.path, "M=" + goal, "PWD=" + module_dir};
+  for (const std::string& variable : make_variables)
+    if (std::size_t equals = variable.find('='); equals != std::string::npos && passable_make_variable(variable.substr(0, equals)))
+      argv.push_back(variable);
+  argv.push_back(goal);
+  ProcessResult run = run_process(argv, module_dir,
                                   kDryRunTimeoutSeconds, {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"});
   std::string kbuild = kbuild_file_in(module_dir);
   if (kbuild.empty()) kbuild = module_dir;

@@ -34,7 +34,8 @@ DryRun parse_dry_run_output(const std::string& output, const std::string& initia
 
 // Runs the dry run (make -k: one object make cannot make does not hide the others). Throws
 // InputError naming the Kbuild file when make fails and dry-ran no module.
-DryRun kbuild_dry_run(const KernelDir& kernel, const std::string& module_dir);
+DryRun kbuild_dry_run(const KernelDir& kernel, const std::string& module_dir,
+                      const std::vector<std::string>& make_variables = {});
 
 // The compiler command Kbuild uses for a module object in `kernel`, for a stand-in source file:
 // the flags kmodlint gives files that no Kbuild file of their own describes. Cached per kernel.

@@ -131,4 +131,12 @@ elif ! grep -q '"missing-module-exit"' "$work/partial.json"; then fail "an objec
 else pass "an object make cannot make"; fi
 rm -f "$work/partial.json"
 
+
+# A Kbuild file that builds nothing with these settings (its obj- line needs a CONFIG_ option that
+# is unset): one line saying so, exit 2, instead of "no findings in 0 files".
+mkdir -p "$work/unset"
+echo 'obj-$(CONFIG_KMODLINT_UNSET_OPTION) += unset.o' > "$work/unset/Kbuild"
+make_module "$work/unset-src" unset && cp "$work/unset-src/unset.c" "$work/unset/" && rm -rf "$work/unset-src"
+expect_error "Kbuild builds nothing here" "$work/unset: no module to lint: Kbuild builds none of these C files" "$work/unset"
+
 finish

@@ -29,4 +29,34 @@ if command -v script >/dev/null; then
   if grep -q '\[1/3\] ' "$work/typescript" && grep -q '\[3/3\] ' "$work/typescript" && ! grep -q '\[1/3\]' "$work/tty-out"
   then pass "progress [i/N] on a terminal's stderr"; else fail "progress on a terminal" "$(cat -v "$work/typescript" | head -5)"; fi
 fi
+
+# Naming one .c file lints its module only: the other modules of the same Kbuild file (one of them
+# does not even parse) are not parsed.
+make_module "$work/many" first
+make_module "$work/many-second" second && mv "$work/many-second/second.c" "$work/many/" && rm -rf "$work/many-second"
+echo 'int broken = ;' > "$work/many/broken.c"
+echo 'obj-m := first.o second.o broken.o' > "$work/many/Kbuild"
+"$kmodlint" "$work/many/first.c" >"$work/stdout" 2>"$work/stderr"
+status=$?
+if [ $status -ne 0 ]; then fail "one named file: its module only" "exit $status" "$(cat "$work/stderr")"
+elif ! grep -q "no findings in 1 file of 1 module" "$work/stderr"; then fail "one named file: its module only" "$(cat "$work/stderr")"
+else pass "one named file: its module only"; fi
+
+
+# The dry run sees the module directory as $(PWD), wherever kmodlint is started: a Kbuild file
+# with -I$(PWD)/include parses from the module directory and from elsewhere alike.
+make_module "$work/pwd" pwdmod
+mkdir -p "$work/pwd/include"
+echo '#define PWDMOD_VALUE 0' > "$work/pwd/include/pwdmod.h"
+echo 'ccflags-y := -I$(PWD)/include' >> "$work/pwd/Kbuild"
+sed -i 's|#include <linux/module.h>|#include <linux/module.h>\n#include <pwdmod.h>|; s|return 0; }|return PWDMOD_VALUE; }|' "$work/pwd/pwdmod.c"
+(cd "$work/pwd" && "$kmodlint" --format json -o "$work/pwd-here.json" .) >/dev/null 2>"$work/stderr-here"
+status_here=$?
+(cd / && "$kmodlint" --format json -o "$work/pwd-root.json" "$work/pwd") >/dev/null 2>"$work/stderr-root"
+status_root=$?
+if [ $status_here -ne 0 ] || [ $status_root -ne 0 ]; then
+  fail "\$(PWD) is the module directory" "exit $status_here from the module directory, $status_root from /" "$(cat "$work/stderr-root")"
+elif ! cmp -s "$work/pwd-here.json" "$work/pwd-root.json"; then fail "\$(PWD) is the module directory" "the reports differ"
+else pass "\$(PWD) is the module directory"; fi
+
 finish

@@ -286,3 +286,26 @@ MODULE_LICENSE("GPL");
   std::sort(seen.begin(), seen.end());
   EXPECT_EQ(seen, (std::vector<std::string>{"err!=7", "err==-16", "none:err == s->kind", "s->kind!=2"}));
 }
+
+// GNU C that GCC builds parses: a cast of an lvalue as an "m" asm operand (tp-smapi's
+// `"m"((u16)port)`), through -fheinous-gnu-extensions in rules/gcc-flags.yaml.
+TEST(FrontendGnuC, CastOfAnLvalueAsAMemoryAsmOperand) {
+  UnitFacts unit = parse_source("fxasm", R"(#include <linux/module.h>
+#include <linux/types.h>
+
+static void fx_out(u16 port, u8 val)
+{
+	asm volatile("outb %0, %w1" : : "a"(val), "m"((u16)port));
+}
+
+static int __init fx_init(void)
+{
+	fx_out(0x80, 1);
+	return 0;
+}
+module_init(fx_init);
+MODULE_LICENSE("GPL");
+)");
+  EXPECT_TRUE(unit.parsed);
+  EXPECT_TRUE(unit.errors.empty()) << (unit.errors.empty() ? "" : unit.errors.front().message);
+}

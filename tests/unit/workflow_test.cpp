@@ -162,4 +162,21 @@ TEST(Dkms, ModulesLocationsAndMakeDirectories) {
   EXPECT_EQ(conf.module_names, (std::vector<std::string>{"hello", "helper"}));
   EXPECT_EQ(conf.module_locations, (std::vector<std::string>{"src/"}));
   EXPECT_EQ(conf.make_dirs, (std::vector<std::string>{"drv"}));
+  EXPECT_TRUE(conf.make_variables.empty());
+}
+
+// lttng-modules' MAKE line: its CONFIG_ variables reach the dry run; a variable DKMS sets only when
+// it builds ($kernelver) and the ones kmodlint sets itself (M) do not.
+TEST(Dkms, MakeLineVariables) {
+  DkmsConf conf = parse_dkms_conf_text(
+      "PACKAGE_NAME=lttng\nPACKAGE_VERSION=2.13\n"
+      "MAKE[0]=\"make -C $kernel_source_dir M=$dkms_tree/$PACKAGE_NAME/$PACKAGE_VERSION/build modules "
+      "CONFIG_LTTNG=m KVER=$kernelver REVISION=$PACKAGE_VERSION CONFIG_LTTNG_CLOCK_PLUGIN_TEST=m\"\n");
+  EXPECT_EQ(conf.make_variables,
+            (std::vector<std::string>{"CONFIG_LTTNG=m", "REVISION=2.13", "CONFIG_LTTNG_CLOCK_PLUGIN_TEST=m"}));
+
+  // dahdi's: two commands in a subshell; a quoted value with a space is one word.
+  DkmsConf dahdi = parse_dkms_conf_text(
+      "MAKE[0]=\"(make modules KVERS=$kernelver MODULES_EXTRA='dahdi_dummy dahdi_echocan_oslec'; make KVERS=$kernelver)\"\n");
+  EXPECT_EQ(dahdi.make_variables, (std::vector<std::string>{"MODULES_EXTRA=dahdi_dummy dahdi_echocan_oslec"}));
 }

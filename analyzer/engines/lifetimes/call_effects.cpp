@@ -220,16 +220,22 @@ bool Engine::apply_releases(Ctx& ctx, State& state, int call_index, std::set<int
       if (j == 0) c.member = match.api->member;
       keys.push_back(component_key(c, call, call_index, fn));
     }
-    // cdev_del(&dev->cdev) with dev = devs + i releases what &devs[i].cdev named.
     for (std::size_t j = 0; j < keys.size(); ++j) {
-      std::vector<ValueKey> alternatives{keys[j]};
-      add_element_names(state, alternatives);
-      if (alternatives.size() < 2) continue;
       auto named = [&](const ValueKey& k) {
         return std::any_of(state.resources.begin(), state.resources.end(), [&](const Resource& r) {
           return sites_[r.site].pair == match.pair && j < r.comps.size() && r.comps[j].count(k);
         });
       };
+      // path_put(&path) after kern_path(name, flags, &path): the release takes the address of the
+      // object the acquire filled in through its out argument.
+      if (keys[j].ops == std::vector{ValueKey::Op::AddressOf} && !named(keys[j]) && named(keys[j].without_first_op())) {
+        keys[j] = keys[j].without_first_op();
+        continue;
+      }
+      // cdev_del(&dev->cdev) with dev = devs + i releases what &devs[i].cdev named.
+      std::vector<ValueKey> alternatives{keys[j]};
+      add_element_names(state, alternatives);
+      if (alternatives.size() < 2) continue;
       if (!named(keys[j]) && named(alternatives[1])) keys[j] = alternatives[1];
     }
     ctx.result->add_release({match.pair, match.api, visible_names(state, keys)});
