@@ -616,7 +616,13 @@ void Engine::run_callback(Ctx& ctx, State& state, const CallEvent& call, const C
       apply_release(ctx, state, rel.pair, rel.api, keys, call.location, name, released, true, false);
     }
   }
-  if (invoker.runs == CallbackInvoker::Runs::Now) let_go(ctx, state, resources_in_object(state, bound[0], fn), call);
+  if (invoker.runs == CallbackInvoker::Runs::Now) {
+    // Also the object a local points into (adev = &madev->adev; auxiliary_device_uninit(adev)).
+    std::vector<int> sites = resources_in_object(state, bound[0], fn);
+    for (int site : resources_pointed_into(state, keys_of(bound[0], fn)))
+      if (std::find(sites.begin(), sites.end(), site) == sites.end()) sites.push_back(site);
+    let_go(ctx, state, sites, call);
+  }
 }
 
 // Stops tracking `sites`: whatever runs now may release them (in teardown they count as released).

@@ -210,6 +210,7 @@ class Engine {
   void process_assign(Ctx& ctx, State& state, const AssignEvent& assign);
   void process_return(Ctx& ctx, State& state, const ReturnEvent& ret, bool failure);
   std::vector<State> branch(Ctx& ctx, State state, const BasicBlock& block);
+  bool steps_handle_pointer(State& state, const AssignEvent& assign) const;
   void refine_by_constant(std::vector<State>& out, const BranchCondition::ConstantComparison& compared,
                           const FunctionFacts& fn) const;
   bool first_loop_test(Ctx& ctx, int block, int from);

@@ -17,6 +17,7 @@ void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
   }
   kill_text_keys(state, assign.target.field.empty() ? assign.target.root : assign.target.field);
   if (!assign.target.field.empty()) kill_text_keys(state, assign.target.root);
+  if (ctx.phase == Phase::Standalone && steps_handle_pointer(state, assign)) return;
   std::vector<ValueKey> targets = keys_of(assign.target, fn);
   std::vector<ValueKey> values = keys_of(assign.value, fn);
   if (targets.empty()) return;
@@ -230,6 +231,29 @@ bool Engine::reads_only(const std::string& callee, const UnitFacts* unit) const 
   return std::all_of(f->assigns.begin(), f->assigns.end(), [](const AssignEvent& a) {
     return a.target.kind == ValueRef::Kind::Local && a.target.path.empty() && !a.target.dereferenced;
   });
+}
+
+// `ring++`, `p += n` on a plain local that names a resource: it still points into the same
+// object (WRITE_ONCE(vsi->tx_rings[i], ring++) stores the object, then steps to its next ring).
+// The walk of a function on its own keeps the name, so a store through the stepped pointer keeps
+// the object; only what the path knew of the value is forgotten.
+bool Engine::steps_handle_pointer(State& state, const AssignEvent& assign) const {
+  const ValueRef& t = assign.target;
+  if (t.kind != ValueRef::Kind::Local || !t.path.empty() || t.dereferenced || assign.value.kind != ValueRef::Kind::Other)
+    return false;
+  std::string text = assign.value.text;
+  std::erase_if(text, [](char c) { return c == ' '; });
+  const std::string& name = t.root;
+  bool steps = text == name + "++" || text == "++" + name || text == name + "--" || text == "--" + name ||
+               text.starts_with(name + "+=") || text.starts_with(name + "-=");
+  if (!steps) return false;
+  ValueKey key = ValueKey::local(name);
+  bool names_resource = std::any_of(state.resources.begin(), state.resources.end(), [&](const Resource& r) {
+    return r.live() && !r.comps.empty() && r.comps[0].count(key);
+  });
+  if (!names_resource) return false;
+  state.knowledge.erase(key);
+  return true;
 }
 
 // `err == -EBUSY` holds only where err may be negative (`if (err) kfree(p)` before it, on the
