@@ -233,7 +233,7 @@ bool Engine::reads_only(const std::string& callee, const UnitFacts* unit) const 
   });
 }
 
-// `ring++`, `p += n` on a plain local that names a resource: it still points into the same
+// `ring++`, `p += n` on the plain local that names a resource: it still points into the same
 // object (WRITE_ONCE(vsi->tx_rings[i], ring++) stores the object, then steps to its next ring).
 // The walk of a function on its own keeps the name, so a store through the stepped pointer keeps
 // the object; only what the path knew of the value is forgotten.
@@ -247,11 +247,16 @@ bool Engine::steps_handle_pointer(State& state, const AssignEvent& assign) const
   bool steps = text == name + "++" || text == "++" + name || text == name + "--" || text == "--" + name ||
                text.starts_with(name + "+=") || text.starts_with(name + "-=");
   if (!steps) return false;
+  // Only where it is the function's one name of the object: a stepped cursor beside the pointer
+  // that stays at the start (tmp = buf = kmalloc(...); tmp += n) is not the object's name.
   ValueKey key = ValueKey::local(name);
-  bool names_resource = std::any_of(state.resources.begin(), state.resources.end(), [&](const Resource& r) {
-    return r.live() && !r.comps.empty() && r.comps[0].count(key);
+  bool only_name = std::any_of(state.resources.begin(), state.resources.end(), [&](const Resource& r) {
+    if (!r.live() || r.comps.empty() || !r.comps[0].count(key)) return false;
+    return std::none_of(r.comps[0].begin(), r.comps[0].end(), [&](const ValueKey& k) {
+      return k.plain(ValueKey::Kind::Local) && k.path.empty() && k.root != name;
+    });
   });
-  if (!names_resource) return false;
+  if (!only_name) return false;
   state.knowledge.erase(key);
   return true;
 }
