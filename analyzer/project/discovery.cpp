@@ -8,6 +8,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <regex>
 #include <semaphore>
 
 #include "common/error.h"
@@ -346,6 +347,17 @@ class Discoverer {
                                    " does not build it into any module");
         continue;
       }
+      // A tree with module directories builds its modules there: a .c file elsewhere in it (a
+      // userspace tool, an example, a test, a source that configure turns into a module) is not
+      // a module of its own.
+      if (!named && !module_roots_.empty()) {
+        project_.verbose.push_back(file + ": skipped: no Kbuild file of this tree builds it");
+        continue;
+      }
+      if (!named && looks_like_userspace(file)) {
+        project_.verbose.push_back(file + ": skipped: a userspace program (main() or a libc header), not kernel code");
+        continue;
+      }
       std::string name = fs::path(file).stem().string();
       ModuleSpec spec;
       spec.name = name;
@@ -370,6 +382,18 @@ class Discoverer {
       if (!keep) project_.verbose.push_back(module.directory + ": " + module.name + ".ko: not linted (no file of it was named)");
       return !keep;
     });
+  }
+
+  // main(), or a C library header and no kernel one: a program, not a module.
+  bool looks_like_userspace(const std::string& file) const {
+    std::string why;
+    std::optional<std::string> text = try_read_regular_file(file, kMaxTableBytes, why);
+    if (!text) return false;
+    static const std::regex main_function(R"((^|\n)\s*(int|void)\s+main\s*\()");
+    static const std::regex libc_header(R"(#\s*include\s*<(stdio|stdlib|unistd|string|fcntl|errno|pthread)\.h>)");
+    static const std::regex kernel_header(R"(#\s*include\s*<(linux|asm|net|uapi/linux)/)");
+    bool kernel = std::regex_search(*text, kernel_header);
+    return std::regex_search(*text, main_function) || (std::regex_search(*text, libc_header) && !kernel);
   }
 
   void note_refused_flags() {

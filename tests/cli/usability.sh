@@ -59,4 +59,29 @@ if [ $status_here -ne 0 ] || [ $status_root -ne 0 ]; then
 elif ! cmp -s "$work/pwd-here.json" "$work/pwd-root.json"; then fail "\$(PWD) is the module directory" "the reports differ"
 else pass "\$(PWD) is the module directory"; fi
 
+
+# What Kbuild does not build is not a module: beside a module directory, a userspace tool and an
+# example with no Kbuild file are skipped (-v says so); in a tree with no Kbuild file at all, a
+# kernel file is a single-file module and a userspace program is skipped.
+make_module "$work/builtonly/module" repomod
+mkdir -p "$work/builtonly/tools" "$work/builtonly/examples"
+printf '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n' > "$work/builtonly/tools/tool.c"
+cp "$work/builtonly/module/repomod.c" "$work/builtonly/examples/example.c"
+"$kmodlint" -v "$work/builtonly" >"$work/stdout" 2>"$work/stderr"
+status=$?
+if [ $status -ne 0 ] || ! grep -q "no findings in 1 file of 1 module" "$work/stderr"; then
+  fail "only what Kbuild builds" "exit $status" "$(cat "$work/stderr")"
+elif ! grep -q "tools/tool.c: skipped: no Kbuild file of this tree builds it" "$work/stderr"; then
+  fail "only what Kbuild builds" "-v does not name the skipped tool" "$(cat "$work/stderr")"
+else pass "only what Kbuild builds"; fi
+mkdir -p "$work/loose"
+cp "$work/builtonly/module/repomod.c" "$work/loose/teach.c"
+cp "$work/builtonly/tools/tool.c" "$work/loose/tool.c"
+"$kmodlint" -v "$work/loose" >"$work/stdout" 2>"$work/stderr"
+status=$?
+if [ $status -ne 0 ] || ! grep -q "no findings in 1 file of 1 module" "$work/stderr" ||
+   ! grep -q "tool.c: skipped: a userspace program" "$work/stderr"; then
+  fail "no Kbuild: kernel files only" "exit $status" "$(cat "$work/stderr")"
+else pass "no Kbuild: kernel files only"; fi
+
 finish
