@@ -426,10 +426,9 @@ BranchCondition ValueSummarizer::summarize_condition(const Expr* condition, bool
   if (!summarize_condition_into(condition, result)) {
     result.test = BranchCondition::Test::Unknown;
     result.subject = summarize(condition);
-    if (negated && result.compared) result.compared->equal = !result.compared->equal;
-  } else if (negated) {
-    negate_condition(result);
   }
+  // An Unknown test stays Unknown; only its constant comparison flips.
+  if (negated) negate_condition(result);
   return result;
 }
 

@@ -23,24 +23,6 @@ std::string trim(const std::string& text) {
   return text.substr(begin, end - begin + 1);
 }
 
-// Logical lines: continuation backslashes joined, comments removed.
-std::vector<std::string> logical_lines(std::istream& in) {
-  std::vector<std::string> lines;
-  std::string line, pending;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    bool continued = !line.empty() && line.back() == '\\';
-    if (continued) line.pop_back();
-    pending += line + (continued ? " " : "");
-    if (continued) continue;
-    std::size_t hash = pending.find('#');
-    if (hash != std::string::npos) pending.erase(hash);
-    lines.push_back(pending);
-    pending.clear();
-  }
-  if (!pending.empty()) lines.push_back(pending);
-  return lines;
-}
 
 class Reader {
  public:
@@ -191,6 +173,24 @@ class Reader {
 };
 
 }  // namespace
+
+std::vector<std::string> logical_lines(std::istream& in) {
+  std::vector<std::string> lines;
+  std::string line, pending;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    bool continued = !line.empty() && line.back() == '\\';
+    if (continued) line.pop_back();
+    pending += line + (continued ? " " : "");
+    if (continued) continue;
+    std::size_t hash = pending.find('#');
+    if (hash != std::string::npos) pending.erase(hash);
+    lines.push_back(pending);
+    pending.clear();
+  }
+  if (!pending.empty()) lines.push_back(pending);
+  return lines;
+}
 
 std::string kbuild_file_in(const std::string& directory) {
   std::error_code error;

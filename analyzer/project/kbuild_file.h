@@ -2,6 +2,7 @@
 // which objects make which module, the module's extra C flags, and its subdirectories.
 #pragma once
 
+#include <iosfwd>
 #include <map>
 #include <string>
 #include <vector>
@@ -27,5 +28,9 @@ std::string kbuild_file_in(const std::string& directory);
 
 // Throws InputError if the file cannot be read.
 KbuildFile parse_kbuild_file(const std::string& path);
+
+// The logical lines of a Makefile or Kbuild file: continuation backslashes joined, comments
+// removed (a recipe line keeps its leading tab).
+std::vector<std::string> logical_lines(std::istream& in);
 
 }  // namespace kmodlint

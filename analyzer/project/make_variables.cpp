@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "project/kbuild_file.h"
 #include "project/shell_words.h"
 
 namespace kmodlint {
@@ -18,28 +19,6 @@ constexpr int kMaxExpansionDepth = 8;
 bool is_identifier(const std::string& name) {
   if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
   return std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-}
-
-// Logical lines: a trailing backslash joins the next line.
-std::vector<std::string> logical_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  std::string line, joined;
-  bool continuing = false;
-  while (std::getline(in, line)) {
-    bool continues = !line.empty() && line.back() == '\\';
-    if (continues) line.pop_back();
-    if (continuing) {
-      std::size_t start = line.find_first_not_of(" \t");
-      joined += " " + (start == std::string::npos ? std::string() : line.substr(start));
-    } else {
-      joined = line;
-    }
-    continuing = continues;
-    if (!continuing) lines.push_back(joined);
-  }
-  if (continuing) lines.push_back(joined);
-  return lines;
 }
 
 // $(NAME), ${NAME} and $(shell pwd) replaced; anything else stays as written.
@@ -100,7 +79,8 @@ std::vector<std::string> makefile_kbuild_variables(const std::string& makefile_t
   std::map<std::string, std::string> vars{{"PWD", directory}, {"CURDIR", directory}};
   std::vector<std::string> recipes;
   std::smatch match;
-  for (const std::string& line : logical_lines(makefile_text)) {
+  std::istringstream in(makefile_text);
+  for (const std::string& line : logical_lines(in)) {
     if (!line.empty() && line[0] == '\t') {
       recipes.push_back(line.substr(1));
       continue;

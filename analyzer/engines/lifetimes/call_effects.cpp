@@ -538,12 +538,9 @@ bool Engine::process_ownership_move(Ctx& ctx, State& state, int call_index) {
         if (r.live() && !r.comps.empty() && names_any(r.comps[0], keys)) r.comps[0].insert(ValueKey::drvdata());
       // The driver data is a member of the object (efx = &probe_data->efx; pci_set_drvdata(pdev,
       // efx); remove finds probe_data with container_of()): the object is kept with it.
-      if (ctx.phase == Phase::Standalone) {
-        std::vector<int> kept = resources_pointed_into(state, keys);
-        for (int site : resources_in_object(state, call.args[setter->value_arg], fn)) kept.push_back(site);
-        for (int site : kept)
+      if (ctx.phase == Phase::Standalone)
+        for (int site : resources_reached_from(state, call.args[setter->value_arg], fn))
           if (Resource* r = state.find(site)) r->handed_over = true;
-      }
     }
     return true;
   }
@@ -616,13 +613,8 @@ void Engine::run_callback(Ctx& ctx, State& state, const CallEvent& call, const C
       apply_release(ctx, state, rel.pair, rel.api, keys, call.location, name, released, true, false);
     }
   }
-  if (invoker.runs == CallbackInvoker::Runs::Now) {
-    // Also the object a local points into (adev = &madev->adev; auxiliary_device_uninit(adev)).
-    std::vector<int> sites = resources_in_object(state, bound[0], fn);
-    for (int site : resources_pointed_into(state, keys_of(bound[0], fn)))
-      if (std::find(sites.begin(), sites.end(), site) == sites.end()) sites.push_back(site);
-    let_go(ctx, state, sites, call);
-  }
+  // Also the object a local points into (adev = &madev->adev; auxiliary_device_uninit(adev)).
+  if (invoker.runs == CallbackInvoker::Runs::Now) let_go(ctx, state, resources_reached_from(state, bound[0], fn), call);
 }
 
 // Stops tracking `sites`: whatever runs now may release them (in teardown they count as released).

@@ -21,6 +21,12 @@ bool created_by_acquire(const AcquireApi& api) {
          (api.handle[0].from == HandleComponent::From::Return || api.handle[0].from == HandleComponent::From::OutArg);
 }
 
+// The assignment sets the plain local `name` itself (not a field of it, not through it).
+bool assigns_local(const AssignEvent& assign, const std::string& name) {
+  const ValueRef& t = assign.target;
+  return t.kind == ValueRef::Kind::Local && t.root == name && t.path.empty() && !t.dereferenced;
+}
+
 }  // namespace
 
 // Every event of the walk on its own needs a resource the function acquires itself: a call of a
@@ -104,9 +110,7 @@ bool Engine::returns_what_handle_leads_to(const FunctionFacts& fn, const ReturnE
     return false;
   auto names_handle = [&](const ValueRef& u) { return u.kind == ValueRef::Kind::Local && u.root == handle; };
   for (const AssignEvent& assign : fn.assigns) {
-    if (assign.target.kind != ValueRef::Kind::Local || assign.target.root != v.root || !assign.target.path.empty() ||
-        assign.target.dereferenced)
-      continue;
+    if (!assigns_local(assign, v.root)) continue;
     const ValueRef& from = assign.value;
     if (names_handle(from) && !from.path.empty()) return true;
     if (from.kind == ValueRef::Kind::CallResult && from.call_index >= 0 &&
@@ -126,8 +130,7 @@ bool Engine::returns_what_handle_leads_to(const FunctionFacts& fn, const ReturnE
 bool Engine::points_only_into_objects(const FunctionFacts& fn, const std::string& handle) {
   bool points_into_object = false;
   for (const AssignEvent& assign : fn.assigns) {
-    const ValueRef& t = assign.target;
-    if (t.kind != ValueRef::Kind::Local || t.root != handle || !t.path.empty() || t.dereferenced) continue;
+    if (!assigns_local(assign, handle)) continue;
     const ValueRef& v = assign.value;
     bool into_object = v.address_of &&
                        (v.kind == ValueRef::Kind::Param || v.kind == ValueRef::Kind::Global ||
@@ -206,9 +209,7 @@ bool Engine::tested_somewhere(const FunctionFacts& fn, const Resource& r, const 
     if (k.kind != ValueKey::Kind::Local || !k.path.empty() || (!k.ops.empty() && k.ops != std::vector{ValueKey::Op::Deref}))
       continue;
     for (const AssignEvent& assign : fn.assigns) {
-      if (assign.target.kind != ValueRef::Kind::Local || assign.target.root != k.root || !assign.target.path.empty() ||
-          assign.target.dereferenced || !assign.value.address_of)
-        continue;
+      if (!assigns_local(assign, k.root) || !assign.value.address_of) continue;
       for (const ValueKey& pointed : keys_of(assign.value, fn))
         if (tested.count(pointed.bare())) return true;
     }

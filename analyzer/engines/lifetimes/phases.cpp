@@ -13,9 +13,7 @@ namespace {
 
 // The position of the parameter `v` names (through any path), or -1 when it names none.
 int param_index(const FunctionFacts& f, const ValueRef& v) {
-  if (v.kind != ValueRef::Kind::Param) return -1;
-  auto found = std::find(f.params.begin(), f.params.end(), v.root);
-  return found == f.params.end() ? -1 : static_cast<int>(found - f.params.begin());
+  return v.kind == ValueRef::Kind::Param ? lifetimes::param_index(f, v.root) : -1;
 }
 
 // The parameter itself, or the address of one of its members (&p->work): what a callee given it

@@ -195,6 +195,13 @@ std::vector<int> resources_in_object(const State& state, ValueRef v, const Funct
   return out;
 }
 
+std::vector<int> resources_reached_from(const State& state, const ValueRef& v, const FunctionFacts& fn) {
+  std::vector<int> sites = resources_in_object(state, v, fn);
+  for (int site : resources_pointed_into(state, keys_of(v, fn)))
+    if (std::find(sites.begin(), sites.end(), site) == sites.end()) sites.push_back(site);
+  return sites;
+}
+
 // For a helper's summary: each key that names a local replaced by a name of the same value that
 // its caller can see (dev = &drvdata->pdev->dev; pm_runtime_disable(dev) releases
 // &R:platform_device.dev). A field of the driver's struct first, then the first by spelling.

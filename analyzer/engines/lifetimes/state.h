@@ -163,6 +163,9 @@ void kill_text_keys(State& state, const std::string& name);
 std::vector<int> resources_pointed_into(const State& state, const std::vector<ValueKey>& values);
 // The resources held in the object `v` points into (&obj->member names obj), or that are it.
 std::vector<int> resources_in_object(const State& state, ValueRef v, const FunctionFacts& fn);
+// Both: the resources in the object `v` names or is a member of, and those a plain local `v`
+// points into by what the path assigned it (adev = &madev->adev).
+std::vector<int> resources_reached_from(const State& state, const ValueRef& v, const FunctionFacts& fn);
 // For a helper's summary: each key that names a local replaced by a name of the same value that
 // its caller can see.
 std::vector<ValueKey> visible_names(const State& state, std::vector<ValueKey> keys);

@@ -147,13 +147,12 @@ std::vector<ValueKey::Op> ops_of(const ValueRef& v) {
   return ops;
 }
 
-namespace {
-
-// The position of parameter `name` of `fn`, or -1.
 int param_index(const FunctionFacts& fn, const std::string& name) {
   auto found = std::find(fn.params.begin(), fn.params.end(), name);
   return found == fn.params.end() ? -1 : static_cast<int>(found - fn.params.begin());
 }
+
+namespace {
 
 ValueKey with_ops(ValueKey key, std::vector<ValueKey::Op> ops) {
   key.ops = std::move(ops);

@@ -79,6 +79,9 @@ struct ValueKey {
 
 std::vector<ValueKey::Op> ops_of(const ValueRef& v);
 
+// The position of parameter `name` of `fn`, or -1.
+int param_index(const FunctionFacts& fn, const std::string& name);
+
 ValueKey key_of(const ValueRef& v, const FunctionFacts& fn);
 // Every name of the value: key_of first, then the other spelling of the same storage.
 std::vector<ValueKey> keys_of(const ValueRef& v, const FunctionFacts& fn);
