@@ -239,4 +239,32 @@ for jobs in 1 2; do
     fail "-j$jobs bounds the dry runs" "exit $status, $most at once" "$(cat "$work/stderr")"
 done
 
+
+# --- make variables of dkms.conf and the module Makefile ------------------------------------------
+# Safe mode reads neither for a dry run (none runs); with make, the variables that would make
+# Kbuild write elsewhere (O=) or swap its tools (CC=) are never passed, the others are.
+repo=$work/makevars-attack
+module_at "$repo" makevars
+cat > "$repo/dkms.conf" <<EOC
+PACKAGE_NAME="makevars"
+PACKAGE_VERSION="1.0"
+BUILT_MODULE_NAME[0]="makevars"
+MAKE[0]="make -C \${kernel_source_dir} M=\${dkms_tree}/makevars/1.0/build O=$work/o-dir CC=$work/evil-cc KMODLINT_FROM_DKMS=yes"
+EOC
+printf 'x := $(shell touch %s/pwned-makevars)\n' "$work" >> "$repo/Kbuild"
+printf 'all:\n\t$(MAKE) -C /lib/modules/x/build M=$(PWD) O=%s/o-dir2 KMODLINT_FROM_MAKEFILE=yes modules\n' "$work" > "$repo/Makefile"
+run "make variables, safe mode" --no-make -v "$repo"
+if [ -e "$work/pwned-makevars" ]; then fail "make variables, safe mode" "the Makefile ran"
+elif [ $status -ne 0 ] || grep -q "make variables of the module's own build" "$work/stderr"; then
+  fail "make variables, safe mode" "exit $status" "$(cat "$work/stderr")"
+else pass "make variables, safe mode"; fi
+rm -f "$work/pwned-makevars"
+run "make variables, with make" -v "$repo"
+line=$(grep "make variables of the module's own build passed to Kbuild" "$work/stderr")
+if [ -e "$work/o-dir" ] || [ -e "$work/o-dir2" ]; then fail "make variables, with make" "Kbuild wrote to O="
+elif [ $status -ne 0 ] || ! grep -q "KMODLINT_FROM_DKMS=yes" <<<"$line" || ! grep -q "KMODLINT_FROM_MAKEFILE=yes" <<<"$line"; then
+  fail "make variables, with make" "exit $status, or a variable is missing" "$(cat "$work/stderr")"
+elif grep -q "O=\|CC=" <<<"$line"; then fail "make variables, with make" "O= or CC= was passed: $line"
+else pass "make variables, with make"; fi
+
 finish
