@@ -123,13 +123,29 @@ struct Event {
 };
 
 
+// How one successor of a switch is reached: by one case value, as the default (no case value
+// matched), or otherwise (a GNU case range).
+struct SwitchEdge {
+  enum class Kind { Case, Default, Other };
+  Kind kind = Kind::Other;
+  std::int64_t value = 0;  // for Case
+};
+
+// A block that ends in a switch: the switched value and one edge per successor.
+struct SwitchCases {
+  ValueRef operand;
+  std::vector<SwitchEdge> edges;  // parallel to BasicBlock::successors
+};
+
 struct BasicBlock {
   int id = 0;
   std::vector<Event> events;
   std::vector<int> successors;  // -1 for an unreachable successor
   std::optional<BranchCondition> condition;  // set when the block ends in a two-way branch
-  // The test of a for/while loop that counts up to a bound (`i < n`, `port <= last`): successor 0
-  // enters the body, successor 1 leaves the loop.
+  std::optional<SwitchCases> switch_cases;   // set when the block ends in a switch
+  // The test of a for/while loop that counts up to a bound (`i < n`, `port <= last`), or of a for
+  // loop that counts down to 0 from a count the function did not compute (`i = t->depth - 2;
+  // i >= 0`): successor 0 enters the body, successor 1 leaves the loop.
   bool counted_loop_test = false;
 };
 

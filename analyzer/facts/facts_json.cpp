@@ -78,6 +78,16 @@ json::Value function(const FunctionFacts& fn) {
       object["condition"] = std::move(condition);
     }
     if (block.counted_loop_test) object["counted_loop_test"] = true;
+    if (block.switch_cases) {
+      static const char* kinds[] = {"case", "default", "other"};
+      json::Array edges;
+      for (const SwitchEdge& edge : block.switch_cases->edges) {
+        json::Object e{{"kind", kinds[static_cast<int>(edge.kind)]}};
+        if (edge.kind == SwitchEdge::Kind::Case) e["value"] = edge.value;
+        edges.push_back(std::move(e));
+      }
+      object["switch"] = json::Object{{"operand", value(block.switch_cases->operand)}, {"edges", std::move(edges)}};
+    }
     blocks.push_back(std::move(object));
   }
   json::Array annotations;

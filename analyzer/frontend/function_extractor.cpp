@@ -29,6 +29,7 @@ class FunctionExtractor {
 
  private:
   static const Expr* tested_here(const CFGBlock& block, const Expr* condition, bool& negated);
+  SwitchCases switch_cases(const SwitchStmt& statement, const CFGBlock& block) const;
   void visit_element(const Stmt* statement, BasicBlock& block);
   void add_call(const CallExpr& call, BasicBlock& block);
   void add_assign(ValueRef target, const Expr* value, clang::SourceLocation loc, BasicBlock& block);
@@ -51,17 +52,52 @@ bool is_two_way_branch(const CFGBlock& block) {
          !isa<SwitchStmt>(block.getTerminatorStmt());
 }
 
+// The expression names no local variable: only parameters, what they point to, globals and
+// constants (`t->depth - 2`, `ARRAY_SIZE(ports) - 1`).
+bool free_of_locals(const Stmt* statement) {
+  if (!statement) return true;
+  if (const auto* ref = dyn_cast<DeclRefExpr>(statement))
+    if (const auto* var = dyn_cast<VarDecl>(ref->getDecl()); var && !isa<ParmVarDecl>(var) && var->hasLocalStorage())
+      return false;
+  for (const Stmt* child : statement->children())
+    if (!free_of_locals(child)) return false;
+  return true;
+}
+
+// `for (i = t->depth - 2; i >= 0; i--)`: a for loop that counts a variable down to 0 from a count
+// the function did not compute itself. An unwind loop starts from the local index that failed
+// (`for (j = i - 1; j >= 0; j--)`) and is not one.
+bool counts_down_from_outside(const ForStmt& loop, const BinaryOperator& compare) {
+  if (compare.getOpcode() != BO_GE && compare.getOpcode() != BO_GT) return false;
+  const auto* counter = dyn_cast<DeclRefExpr>(compare.getLHS()->IgnoreParenImpCasts());
+  const auto* bound = dyn_cast<IntegerLiteral>(compare.getRHS()->IgnoreParenImpCasts());
+  if (!counter || !bound || bound->getValue() != 0) return false;
+  const Expr* start = nullptr;
+  if (const auto* init = dyn_cast_or_null<BinaryOperator>(loop.getInit()); init && init->getOpcode() == BO_Assign) {
+    const auto* assigned = dyn_cast<DeclRefExpr>(init->getLHS()->IgnoreParenImpCasts());
+    if (assigned && assigned->getDecl() == counter->getDecl()) start = init->getRHS();
+  } else if (const auto* declaration = dyn_cast_or_null<DeclStmt>(loop.getInit());
+             declaration && declaration->isSingleDecl()) {
+    if (const auto* var = dyn_cast<VarDecl>(declaration->getSingleDecl()); var && var == counter->getDecl())
+      start = var->getInit();
+  }
+  return start && free_of_locals(start);
+}
+
 // The block ends in the whole condition of a for or while loop, and it compares a variable with a
-// bound it counts up to: `i < n`, `i <= last` (or `n > i`).
+// bound it counts up to: `i < n`, `i <= last` (or `n > i`), or a for loop counts down to 0 from a
+// count it did not compute (counts_down_from_outside).
 bool is_counted_loop_test(const CFGBlock& block) {
   if (block.succ_size() != 2) return false;
   const Stmt* terminator = block.getTerminatorStmt();
   const Expr* condition = nullptr;
-  if (const auto* loop = dyn_cast_or_null<ForStmt>(terminator)) condition = loop->getCond();
+  const auto* for_loop = dyn_cast_or_null<ForStmt>(terminator);
+  if (for_loop) condition = for_loop->getCond();
   else if (const auto* loop = dyn_cast_or_null<WhileStmt>(terminator)) condition = loop->getCond();
   if (!condition) return false;
   const auto* compare = dyn_cast<BinaryOperator>(condition->IgnoreParenImpCasts());
   if (!compare) return false;
+  if (for_loop && counts_down_from_outside(*for_loop, *compare)) return true;
   const Expr* counter = nullptr;
   if (compare->getOpcode() == BO_LT || compare->getOpcode() == BO_LE) counter = compare->getLHS();
   else if (compare->getOpcode() == BO_GT || compare->getOpcode() == BO_GE) counter = compare->getRHS();
@@ -123,10 +159,40 @@ FunctionFacts FunctionExtractor::run() {
         if (bool negated = false; const Expr* tested = tested_here(*cfg_block, condition, negated))
           block.condition = summarizer_.summarize_condition(tested, negated);
     block.counted_loop_test = is_counted_loop_test(*cfg_block);
+    if (const auto* statement = dyn_cast_or_null<SwitchStmt>(cfg_block->getTerminatorStmt()))
+      block.switch_cases = switch_cases(*statement, *cfg_block);
   }
   facts_.misindexed_loop_calls = find_misindexed_loop_calls(
       function_, [this](const CallExpr* call) { return summarizer_.call_index(call); });
   return facts_;
+}
+
+// Each successor of a switch block starts at a case label, at the default label, or (with no
+// default) after the switch: Clang's CFG adds the default edge last.
+SwitchCases FunctionExtractor::switch_cases(const SwitchStmt& statement, const CFGBlock& block) const {
+  SwitchCases out;
+  out.operand = summarizer_.summarize(statement.getCond());
+  std::size_t index = 0;
+  for (const CFGBlock::AdjacentBlock& successor : block.succs()) {
+    SwitchEdge edge;
+    const CFGBlock* target = successor.getReachableBlock();
+    if (!target) target = successor.getPossiblyUnreachableBlock();
+    const Stmt* label = target ? target->getLabel() : nullptr;
+    bool last = ++index == block.succ_size();
+    if (const auto* case_label = dyn_cast_or_null<CaseStmt>(label); case_label && !case_label->getRHS()) {
+      Expr::EvalResult value;
+      const Expr* lhs = case_label->getLHS();
+      if (!lhs->isValueDependent() && lhs->EvaluateAsInt(value, context_) &&
+          value.Val.getInt().getSignificantBits() <= 64) {
+        edge.kind = SwitchEdge::Kind::Case;
+        edge.value = value.Val.getInt().getExtValue();
+      }
+    } else if (last && !isa_and_nonnull<CaseStmt>(label)) {
+      edge.kind = SwitchEdge::Kind::Default;
+    }
+    out.edges.push_back(edge);
+  }
+  return out;
 }
 
 // The part of `condition` this block's branch decides. `if (a && b)` ends two blocks: the one

@@ -162,6 +162,11 @@ ValueRef ValueSummarizer::summarize(const Expr* expr) const {
     if (unary->getOpcode() == UO_AddrOf || unary->getOpcode() == UO_Deref) {
       ValueRef sub = summarize(unary->getSubExpr());
       if (sub.kind == ValueRef::Kind::Function) return sub;
+      // *p of a pointer to an array is the array, which decays to p's own address.
+      if (unary->getOpcode() == UO_Deref && unary->getType()->isArrayType()) {
+        sub.text = value.text;
+        return sub;
+      }
       if (unary->getOpcode() == UO_AddrOf)
         sub.address_of = true;
       else if (sub.path.empty() && !sub.address_of)
@@ -192,6 +197,15 @@ ValueRef ValueSummarizer::summarize(const Expr* expr) const {
     value.record = record_name(member->getBase()->getType());
     value.field = member->getMemberDecl()->getName().str();
     return value;
+  }
+  // (unsigned long)spec | flags: a pointer with tag bits in its low bits, still the object.
+  if (const auto* tagged = dyn_cast<BinaryOperator>(inner); tagged && tagged->getOpcode() == BO_Or) {
+    for (const Expr* side : {tagged->getLHS(), tagged->getRHS()})
+      if (side->IgnoreParenCasts()->getType()->isPointerType()) {
+        ValueRef pointer = summarize(side->IgnoreParenCasts());
+        pointer.text = value.text;
+        return pointer;
+      }
   }
   // devs + i (or devs - i): the address of an element, like &devs[i].
   if (const auto* arithmetic = dyn_cast<BinaryOperator>(inner);

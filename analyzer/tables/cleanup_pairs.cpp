@@ -184,7 +184,7 @@ ReleaseApi parse_release(const YAML::Node& api, const std::string& path, std::si
 
 CleanupPair parse_pair(const YAML::Node& p, const std::string& path) {
   if (!p.IsMap()) yaml_fail(p, path, "a pair must be a mapping");
-  yaml_reject_unknown_keys(p, {"id", "family", "summary", "managed", "counted", "published", "module_owned_container", "setup", "acquire",
+  yaml_reject_unknown_keys(p, {"id", "family", "summary", "managed", "counted", "published", "module_owned_container", "removed_with_parent", "setup", "acquire",
                                "release", "wrong_release", "source", "notes"},
                            path);
   static const std::regex id_shape("[a-z0-9][a-z0-9-]*");
@@ -203,6 +203,7 @@ CleanupPair parse_pair(const YAML::Node& p, const std::string& path) {
   pair.counted = yaml_bool(p, "counted", path, false);
   pair.published = yaml_bool(p, "published", path, false);
   pair.module_owned_container = yaml_int(p, "module_owned_container", path, -1);
+  pair.removed_with_parent = yaml_int(p, "removed_with_parent", path, -1);
   for (const YAML::Node& s : sequence(p, "setup", path, false)) {
     yaml_reject_unknown_keys(s, {"name", "kind", "callee", "alt_callees", "match", "handle", "notes"}, path);
     SetupApi setup;

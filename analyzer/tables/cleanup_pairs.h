@@ -95,6 +95,9 @@ struct CleanupPair {
   // Handle component naming what the resource is registered in (a notifier chain head): when
   // that is a variable of the module itself, the registration dies with the module.
   int module_owned_container = -1;
+  // Argument of the acquire that is the object's parent, whose unregistration removes it
+  // (i2c_del_adapter() unregisters the adapter's clients). -1: none.
+  int removed_with_parent = -1;
   std::vector<SetupApi> setup;
   std::vector<AcquireApi> acquire;
   std::vector<ReleaseApi> release;

@@ -287,6 +287,89 @@ MODULE_LICENSE("GPL");
   EXPECT_EQ(seen, (std::vector<std::string>{"err!=7", "err==-16", "none:err == s->kind", "s->kind!=2"}));
 }
 
+// A switch names the switched value and how each successor is reached: one case value, the
+// default (also when the switch has none), or a GNU case range.
+TEST(FrontendConditions, SwitchCasesPerSuccessor) {
+  UnitFacts unit = parse_source("fxswitch", R"(#include <linux/module.h>
+
+#define FX_LOGO 0x05000000
+
+int fx_switch(unsigned int *payload, int kind)
+{
+	int r = 0;
+
+	switch (*payload) {
+	case 3:
+	case FX_LOGO:
+		r = 1;
+		break;
+	case 10 ... 12:
+		r = 2;
+		break;
+	default:
+		return -1;
+	}
+	switch (kind) {
+	case -4:
+		r++;
+	}
+	return r;
+}
+MODULE_LICENSE("GPL");
+)");
+  ASSERT_TRUE(unit.parsed);
+  const FunctionFacts& fn = function_named(unit, "fx_switch");
+  std::vector<std::string> seen;
+  for (const BasicBlock& block : fn.blocks) {
+    if (!block.switch_cases) continue;
+    EXPECT_EQ(block.switch_cases->edges.size(), block.successors.size());
+    std::string line = block.switch_cases->operand.text + ":";
+    for (const SwitchEdge& edge : block.switch_cases->edges)
+      line += edge.kind == SwitchEdge::Kind::Case      ? " " + std::to_string(edge.value)
+              : edge.kind == SwitchEdge::Kind::Default ? std::string(" default")
+                                                       : std::string(" other");
+    seen.push_back(line);
+  }
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<std::string>{"*payload: other 3 83886080 default", "kind: -4 default"}));
+}
+
+// Loops the walk of a function on its own enters at least once: counting up to a bound, and a for
+// loop counting down to 0 from a count the function did not compute; not an unwind loop that
+// counts down from the local index that failed.
+TEST(FrontendConditions, CountedLoopTests) {
+  UnitFacts unit = parse_source("fxloops", R"(#include <linux/module.h>
+
+struct fx_table {
+	int depth;
+	int counts[8];
+};
+
+int fx_loops(struct fx_table *t, int n)
+{
+	int i, j, total = 0;
+
+	for (i = 0; i < n; i++)
+		total += t->counts[i];
+	for (i = t->depth - 2; i >= 0; i--)
+		total += t->counts[i];
+	for (j = i - 1; j >= 0; j--)
+		total -= t->counts[j];
+	while (n--)
+		total++;
+	return total;
+}
+MODULE_LICENSE("GPL");
+)");
+  ASSERT_TRUE(unit.parsed);
+  const FunctionFacts& fn = function_named(unit, "fx_loops");
+  std::vector<unsigned> lines;
+  for (const BasicBlock& block : fn.blocks)
+    if (block.counted_loop_test) lines.push_back(block.condition ? block.condition->location.line : 0);
+  std::sort(lines.begin(), lines.end());
+  EXPECT_EQ(lines, (std::vector<unsigned>{12, 14}));
+}
+
 // GNU C that GCC builds parses: a cast of an lvalue as an "m" asm operand (tp-smapi's
 // `"m"((u16)port)`), through -fheinous-gnu-extensions in rules/gcc-flags.yaml.
 TEST(FrontendGnuC, CastOfAnLvalueAsAMemoryAsmOperand) {

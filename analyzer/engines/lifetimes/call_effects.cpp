@@ -373,6 +373,7 @@ bool Engine::apply_acquires(Ctx& ctx, State& state, int call_index) {
     bool checked = match.api->fails != FailsOn::Never && !match.api->unchecked_ok;
     r.status = checked ? Resource::Status::Maybe : Resource::Status::Held;
     if (match.api->fails != FailsOn::Never) state.knowledge[status] = domain_of(match.api->fails);
+    if (ctx.phase == Phase::Standalone && child_of_embedded_parent(*match.pair, call)) r.handed_over = true;
     for (const ArgRef& dep : match.api->depends_on) {
       if (dep.arg >= static_cast<int>(call.args.size())) continue;
       ValueKey key = key_of(call.args[dep.arg], fn);
@@ -502,6 +503,18 @@ void Engine::pass_to_unknown(Ctx& ctx, State& state, int call_index) {
 }
 
 // Registered in a structure the module defines (its own notifier chain): freed with the module.
+// A child created on a parent embedded in one of the module's own structures
+// (i2c_new_client_device(&btv->c.i2c_adap, ...)): the module registered that parent, and removing
+// it removes the child, so a function that drops its pointer to the child has not lost it.
+bool Engine::child_of_embedded_parent(const CleanupPair& pair, const CallEvent& call) const {
+  int arg = pair.removed_with_parent;
+  if (arg < 0 || arg >= static_cast<int>(call.args.size())) return false;
+  const ValueRef& parent = call.args[arg];
+  return parent.address_of && !parent.path.empty() &&
+         (parent.kind == ValueRef::Kind::Local || parent.kind == ValueRef::Kind::Param ||
+          parent.kind == ValueRef::Kind::Global);
+}
+
 bool Engine::registered_in_module(const CleanupPair& pair, const Resource& r, const Ctx& ctx) const {
   int j = pair.module_owned_container;
   if (j < 0 || j >= static_cast<int>(r.comps.size())) return false;

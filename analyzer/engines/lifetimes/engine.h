@@ -152,6 +152,7 @@ class Engine {
   bool apply_helper(Ctx& ctx, State& state, int call_index);
   void pass_to_unknown(Ctx& ctx, State& state, int call_index);
   bool process_ownership_move(Ctx& ctx, State& state, int call_index);
+  bool child_of_embedded_parent(const CleanupPair& pair, const CallEvent& call) const;
   bool registered_in_module(const CleanupPair& pair, const Resource& r, const Ctx& ctx) const;
   bool managed_by_devres(const AcquireApi& api, const CallEvent& call, const State& state, const FunctionFacts& fn) const;
   void run_callback(Ctx& ctx, State& state, const CallEvent& call, const CallbackInvoker& invoker);
@@ -184,6 +185,7 @@ class Engine {
   bool tested_somewhere(const FunctionFacts& fn, const Resource& r, const State& state);
   bool optional_in_module(const Resource& r);
   static bool points_only_into_objects(const FunctionFacts& fn, const std::string& handle);
+  static bool dropped_for_null_out_param(const FunctionFacts& fn, const State& state, const std::string& handle);
   static bool returns_what_handle_leads_to(const FunctionFacts& fn, const ReturnEvent& ret, const std::string& handle);
   bool only_released_tolerantly(const Resource& r) const;
   // `primary`: every name of the release's primary handle argument.
@@ -212,7 +214,12 @@ class Engine {
   std::vector<State> branch(Ctx& ctx, State state, const BasicBlock& block);
   bool steps_handle_pointer(State& state, const AssignEvent& assign) const;
   void refine_by_constant(std::vector<State>& out, const BranchCondition::ConstantComparison& compared,
-                          const FunctionFacts& fn) const;
+                          const FunctionFacts& fn);
+  void refine_by_switch(std::vector<State>& out, const SwitchCases& cases, const FunctionFacts& fn);
+  bool retested(const FunctionFacts& fn, const ValueKey& operand);
+  static bool one_object(const ValueKey& key);
+  void assume_equals(State& state, const ValueKey& key, std::int64_t value, bool exact) const;
+  bool assume_differs(State& state, const ValueKey& key, std::int64_t value) const;
   bool first_loop_test(Ctx& ctx, int block, int from);
   bool reads_only(const std::string& callee, const UnitFacts* unit) const;
   bool release_between(const Ctx& ctx, int site, int return_block, bool of_array_element) const;
@@ -233,6 +240,7 @@ class Engine {
   std::map<int, KeptOutsideInit> kept_outside_init_;   // by site
   std::set<std::tuple<SourceLocation, int, int>> reported_;  // (where, site, event kind): once each
   std::map<const FunctionFacts*, std::set<ValueKey>> tested_values_;  // per function, for tested_somewhere
+  std::map<const FunctionFacts*, std::set<ValueKey>> retested_;      // per function, for retested
   std::optional<std::set<ValueKey>> module_tested_;  // fields and globals any function tests, for optional_in_module
 };
 

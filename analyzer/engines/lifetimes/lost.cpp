@@ -93,11 +93,32 @@ void Engine::find_lost(Ctx& ctx, const State& state, const ReturnEvent& ret, boo
     if (handle.starts_with("__")) continue;
     // Returned inside an expression (return p ? p + offset : NULL): it leaves with the caller.
     if (ret.value.kind == ValueRef::Kind::Other && mentions_as_value(ret.value.text, handle)) continue;
-    if (returns_what_handle_leads_to(fn, ret, handle) || points_only_into_objects(fn, handle)) continue;
+    if (returns_what_handle_leads_to(fn, ret, handle) || points_only_into_objects(fn, handle) ||
+        dropped_for_null_out_param(fn, state, handle))
+      continue;
     SourceLocation at = ret.location.valid() ? ret.location : fn.end_location;
     if (!reported_.insert({at, r.site, kLost}).second) continue;
     events.lost.push_back({acquire_site(r.site), fn.name, at, failure, handle});
   }
+}
+
+// `if (metadata) *(void **)metadata = s;`: the function hands the handle to every caller that
+// passes the out parameter. On a path where the caller passed NULL, it chose not to keep it.
+bool Engine::dropped_for_null_out_param(const FunctionFacts& fn, const State& state, const std::string& handle) {
+  for (const AssignEvent& assign : fn.assigns) {
+    const ValueRef& target = assign.target;
+    const ValueRef& value = assign.value;
+    if (target.kind != ValueRef::Kind::Param || !(target.dereferenced || target.path.starts_with("->"))) continue;
+    if (value.kind != ValueRef::Kind::Local || value.root != handle || !value.path.empty() || value.dereferenced ||
+        value.address_of)
+      continue;
+    ValueRef param;
+    param.kind = ValueRef::Kind::Param;
+    param.root = target.root;
+    auto known = state.knowledge.find(key_of(param, fn));
+    if (known != state.knowledge.end() && known->second == kZero) return true;
+  }
+  return false;
 }
 
 // A pointer function returns an object it reached through the handle: a field of it

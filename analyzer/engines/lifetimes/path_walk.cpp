@@ -52,7 +52,10 @@ void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
   std::set<ValueKey> kept_names;
   if (next_element)
     if (auto found = state.same_value.find(targets[0].bare()); found != state.same_value.end()) kept_names = found->second;
-  for (const ValueKey& target : targets) kill_key(state, target.bare());
+  // `*p = v` writes what p points to, not p: p keeps its names, and what the path learns of the
+  // value is known of *p (`*fw_load_done = true; ... if (*fw_load_done)`).
+  bool through_pointer = targets[0].starts_with_op(ValueKey::Op::Deref);
+  for (const ValueKey& target : targets) kill_key(state, target.bare(), through_pointer);
   if (!kept_names.empty()) {
     state.same_value[targets[0].bare()] = kept_names;
     return;
@@ -75,7 +78,10 @@ void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
     for (int site : resources_pointed_into(state, values))
       if (Resource* r = state.find(site)) r->handed_over = true;
   }
-  if (known) state.knowledge[target_bare] = *known;
+  ValueKey known_key = through_pointer ? targets[0] : target_bare;
+  if (known) state.knowledge[known_key] = *known;
+  if (assign.value.kind == ValueRef::Kind::IntConstant && retested(fn, known_key))
+    state.exact[known_key] = ExactValue{assign.value.int_value, {}};
   // Stored in an element of one of the module's lists (list_for_each_entry(info, &list, node);
   // info->name = kstrdup(...)): the list owns it now, whoever empties the list releases it.
   if (ctx.phase != Phase::Teardown && in_global_list_element(state, assign.target))
@@ -264,17 +270,84 @@ bool Engine::steps_handle_pointer(State& state, const AssignEvent& assign) const
 // `err == -EBUSY` holds only where err may be negative (`if (err) kfree(p)` before it, on the
 // branch where err was 0, rules it out); `ah->type != MTHCA_AH_PCI_POOL` is false only where the
 // type may be positive. The branch the value's sign class excludes is infeasible.
+// A value the function tests against constants more than once is also known exactly:
+// `if (*payload == ELS_CMD_LOGO)` before `switch (*payload)` rules out every other case and the
+// default (lpfc_send_els_event). Other values are not: exact values would only split paths that
+// join again, and a probe with a switch over device ids would outgrow the walk (ymfpci).
 void Engine::refine_by_constant(std::vector<State>& out, const BranchCondition::ConstantComparison& compared,
-                                const FunctionFacts& fn) const {
+                                const FunctionFacts& fn) {
   ValueKey operand = key_of(compared.operand, fn);
   if (operand.empty() || operand.kind == ValueKey::Kind::CallResult) return;
-  State& equal = out[compared.equal ? 0 : 1];
-  if (equal.infeasible) return;
+  bool exact = retested(fn, operand);
+  State& differs = out[compared.equal ? 1 : 0];
+  if (exact && !differs.infeasible && !assume_differs(differs, operand, compared.constant)) differs.infeasible = true;
+  assume_equals(out[compared.equal ? 0 : 1], operand, compared.constant, exact);
+}
+
+// Each edge of a switch says what the switched value is (a case) or is not (the default).
+void Engine::refine_by_switch(std::vector<State>& out, const SwitchCases& cases, const FunctionFacts& fn) {
+  ValueKey operand = key_of(cases.operand, fn);
+  if (operand.empty() || operand.kind == ValueKey::Kind::CallResult || cases.edges.size() != out.size() ||
+      !retested(fn, operand))
+    return;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    State& s = out[i];
+    const SwitchEdge& edge = cases.edges[i];
+    if (edge.kind == SwitchEdge::Kind::Case) {
+      assume_equals(s, operand, edge.value, true);
+    } else if (edge.kind == SwitchEdge::Kind::Default) {
+      for (const SwitchEdge& other : cases.edges)
+        if (other.kind == SwitchEdge::Kind::Case && !s.infeasible && !assume_differs(s, operand, other.value))
+          s.infeasible = true;
+    }
+  }
+}
+
+// The operands the function compares with constants (in == / != tests and switches) more than once,
+// when their key names one object: a Record key (`obj->type` of any struct acpi_object) would mix
+// `obj->type` with `obj->package.elements[0].type`.
+bool Engine::retested(const FunctionFacts& fn, const ValueKey& operand) {
+  auto [it, fresh] = retested_.try_emplace(&fn);
+  if (fresh) {
+    std::map<ValueKey, int> tests;
+    for (const BasicBlock& block : fn.blocks) {
+      if (block.condition && block.condition->compared) ++tests[key_of(block.condition->compared->operand, fn)];
+      if (block.switch_cases) ++tests[key_of(block.switch_cases->operand, fn)];
+    }
+    for (const auto& [key, count] : tests)
+      if (count > 1 && one_object(key)) it->second.insert(key);
+  }
+  return it->second.count(operand) > 0;
+}
+
+bool Engine::one_object(const ValueKey& key) {
+  return key.kind == ValueKey::Kind::Local || key.kind == ValueKey::Kind::Param || key.kind == ValueKey::Kind::Global;
+}
+
+// The path takes a branch where `key` equals `value`: infeasible where its sign class (or, with
+// `exact`, what it knows of the value) says otherwise.
+void Engine::assume_equals(State& state, const ValueKey& key, std::int64_t value, bool exact) const {
+  if (state.infeasible) return;
   unsigned known = kAll;
-  if (auto found = equal.knowledge.find(operand); found != equal.knowledge.end()) known = found->second;
-  unsigned now = known & sign_class(compared.constant);
-  if (now == 0) equal.infeasible = true;
-  else equal.knowledge[operand] = now;
+  if (auto found = state.knowledge.find(key); found != state.knowledge.end()) known = found->second;
+  unsigned now = known & sign_class(value);
+  auto found = state.exact.find(key);
+  if (now == 0 || (found != state.exact.end() && ((found->second.equals && *found->second.equals != value) ||
+                                                  found->second.excluded.count(value)))) {
+    state.infeasible = true;
+    return;
+  }
+  state.knowledge[key] = now;
+  if (exact) state.exact[key] = ExactValue{value, {}};
+}
+
+// The path takes a branch where `key` is not `value`; false where it knows that it is.
+bool Engine::assume_differs(State& state, const ValueKey& key, std::int64_t value) const {
+  constexpr std::size_t kMaxExcluded = 64;
+  ExactValue& exact = state.exact[key];
+  if (exact.equals) return *exact.equals != value;
+  if (exact.excluded.size() < kMaxExcluded) exact.excluded.insert(value);
+  return true;
 }
 
 std::vector<State> Engine::branch(Ctx& ctx, State state, const BasicBlock& block) {
@@ -282,6 +355,7 @@ std::vector<State> Engine::branch(Ctx& ctx, State state, const BasicBlock& block
   out.reserve(block.successors.size());
   for (std::size_t i = 0; i + 1 < block.successors.size(); ++i) out.push_back(state);
   if (!block.successors.empty()) out.push_back(std::move(state));
+  if (block.switch_cases) refine_by_switch(out, *block.switch_cases, *ctx.fn->function);
   if (!block.condition || block.successors.size() != 2) return out;
   const BranchCondition& c = *block.condition;
   const FunctionFacts& fn = *ctx.fn->function;

@@ -31,6 +31,12 @@ Fingerprint State::fingerprint_at(int block) const {
     k.add_to(digest);
     digest.add(v);
   }
+  digest.add(static_cast<std::uint64_t>(exact.size()));
+  for (const auto& [k, v] : exact) {
+    k.add_to(digest);
+    digest.add(v.equals.has_value()).add(v.equals.value_or(0)).add(static_cast<std::uint64_t>(v.excluded.size()));
+    for (std::int64_t e : v.excluded) digest.add(e);
+  }
   digest.add(static_cast<std::uint64_t>(pending.size()));
   for (const PendingOrder& p : pending) digest.add(p.dependent).add(p.base).add(p.at.line);
   digest.add(static_cast<std::uint64_t>(failed.size()));
@@ -128,14 +134,17 @@ void add_element_names(const State& state, std::set<ValueKey>& keys) {
   keys.insert(list.begin(), list.end());
 }
 
-void kill_key(State& state, const ValueKey& key) {
+void kill_key(State& state, const ValueKey& key, bool keep_pointer) {
   if (key.empty() || key.has_element()) return;
-  auto stale = [&](const ValueKey& k) { return key.contains(k.bare(), "-.["); };
+  auto stale = [&](const ValueKey& k) {
+    return key.contains(k.bare(), "-.[") && !(keep_pointer && k.ops.empty() && k.path == key.path);
+  };
   for (Resource& r : state.resources) {
     for (auto& comp : r.comps) std::erase_if(comp, stale);
     std::erase_if(r.status_keys, stale);
   }
   std::erase_if(state.knowledge, [&](const auto& entry) { return stale(entry.first); });
+  std::erase_if(state.exact, [&](const auto& entry) { return stale(entry.first); });
   std::erase_if(state.same_value, [&](const auto& entry) { return stale(entry.first); });
   for (auto& [target, names] : state.same_value) std::erase_if(names, stale);
   for (FailedAcquire& f : state.failed) std::erase_if(f.handle, stale);

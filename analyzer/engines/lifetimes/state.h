@@ -82,9 +82,18 @@ struct PendingOrder {
   auto operator<=>(const PendingOrder&) const = default;
 };
 
+// What a path knows of a value's exact integer value, from `x == C` / `x != C` tests and the edges
+// of a switch on x: either the value, or values it is not.
+struct ExactValue {
+  std::optional<std::int64_t> equals;
+  std::set<std::int64_t> excluded;
+  auto operator<=>(const ExactValue&) const = default;
+};
+
 struct State {
   std::vector<Resource> resources;  // sorted by site
   std::map<ValueKey, unsigned> knowledge;
+  std::map<ValueKey, ExactValue> exact;
   std::vector<PendingOrder> pending;
   std::vector<FailedAcquire> failed;
   // Names of one pointer value, from assignments of one variable or field to another
@@ -154,8 +163,9 @@ ValueKey element_pointed_to(const State& state, const ValueKey& pointer);
 void add_element_names(const State& state, std::vector<ValueKey>& keys);
 void add_element_names(const State& state, std::set<ValueKey>& keys);
 
-// Forgets everything the state knows about `key` and the storage inside it.
-void kill_key(State& state, const ValueKey& key);
+// Forgets everything the state knows about `key` and the storage inside it; with keep_pointer (a
+// write through the pointer `key` dereferences) the pointer itself keeps its names.
+void kill_key(State& state, const ValueKey& key, bool keep_pointer = false);
 // Forgets remembered condition outcomes whose spelling mentions `name` as a whole word.
 void kill_text_keys(State& state, const std::string& name);
 // The resources whose object a plain local of `values` points into, by what the path assigned it
