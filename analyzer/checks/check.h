@@ -23,6 +23,12 @@ class Check {
   virtual void check_module(const ModuleModel& module, CheckContext& ctx) = 0;
 };
 
+// A bug check finds code that misbehaves; a style check finds code that works but should be
+// written otherwise. Style findings are listed and counted after the bugs, and `--fail-on bugs`
+// ignores them.
+enum class Category { Bug, Style };
+const char* to_string(Category category);
+
 struct CheckInfo {
   std::string id;        // stable kebab-case id; also the doc page docs/checks/<id>.md
   std::string family;    // "module", "shared-globals", "cleanup-pairs", "externs"
@@ -32,6 +38,7 @@ struct CheckInfo {
   std::function<std::unique_ptr<Check>()> create;
   // Off unless a glob of the configuration or --checks names it (still measured on real code).
   bool enabled_by_default = true;
+  Category category = Category::Bug;
 };
 
 // Options of one check from the configuration (`options: {check-id: {key: value}}`): a scalar

@@ -42,11 +42,14 @@ class NoModuleCheck : public Check {
 
 }  // namespace
 
+const char* to_string(Category category) { return category == Category::Style ? "style" : "bug"; }
+
 Finding& CheckContext::report(const ModuleModel& module, const SourceLocation& location, std::string message,
                               std::string function) {
   Finding finding;
   finding.check_id = info_.id;
   finding.severity = info_.severity;
+  finding.style = info_.category == Category::Style;
   finding.location = location;
   finding.message = std::move(message);
   finding.function = std::move(function);
@@ -89,7 +92,7 @@ const std::vector<CheckInfo>& all_checks() {
        factory<UnprotectedSharedGlobalCheck>()},
       {"global-should-be-static", "shared-globals", Severity::Warning,
        "a non-static function or variable that no header declares, nothing exports and no other file uses", true,
-       factory<GlobalShouldBeStaticCheck>()},
+       factory<GlobalShouldBeStaticCheck>(), true, Category::Style},
       {"exported-mutable-global", "shared-globals", Severity::Warning,
        "EXPORT_SYMBOL of a writable variable: export accessors that take the owner's lock", false,
        factory<ExportedMutableGlobalCheck>()},
@@ -110,7 +113,7 @@ const std::vector<CheckInfo>& all_checks() {
        true, factory<ExternTypeMismatchCheck>()},
       {"extern-in-source", "externs", Severity::Warning,
        "an extern declaration or prototype of something defined elsewhere, written in a .c file instead of a header",
-       true, factory<ExternInSourceCheck>()},
+       true, factory<ExternInSourceCheck>(), true, Category::Style},
       {"gpl-only-symbol", "externs", Severity::Error,
        "an EXPORT_SYMBOL_GPL symbol used by a module whose MODULE_LICENSE is not GPL-compatible", true,
        factory<GplOnlySymbolCheck>()},

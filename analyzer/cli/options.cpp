@@ -41,7 +41,9 @@ configuration (default: the nearest .kmodlint.yaml above each file; see docs/con
   --config FILE              use FILE instead of searching for .kmodlint.yaml
   --checks GLOBS             enable/disable checks after the configuration's globs, e.g.
                              --checks='-*,missing-module-exit' (comma-separated; '-' disables)
-  --fail-on LEVEL            exit 1 only for findings at or above LEVEL: error, warning or note
+  --fail-on LEVEL            exit 1 only for findings at or above LEVEL: error, warning or note;
+                             bugs: for any finding but style ones (global-should-be-static,
+                             extern-in-source)
                              (default: note, i.e. any finding)
   --exit-zero                exit 0 even with findings (report-only runs); errors still exit 2
   --dump-config FILE         print the merged configuration in force for FILE, then exit
@@ -92,10 +94,11 @@ ColorMode parse_color(const std::string& text) {
   throw InputError("", "--color takes auto, always or never, not '" + text + "'");
 }
 
-Severity parse_fail_on(const std::string& text) {
-  Severity level;
-  if (!parse_severity(text, level)) throw InputError("", "--fail-on takes error, warning or note, not '" + text + "'");
-  return level;
+FailOn parse_fail_on_option(const std::string& text) {
+  FailOn fail_on;
+  if (!parse_fail_on(text, fail_on))
+    throw InputError("", "--fail-on takes error, warning, note or bugs, not '" + text + "'");
+  return fail_on;
 }
 
 }  // namespace
@@ -119,7 +122,7 @@ Options parse_options(const std::vector<std::string>& args) {
       {"--dump-facts", [&](const std::string& v) { options.dump_facts = v; }},
       {"--config", [&](const std::string& v) { options.config_file = v; }},
       {"--checks", [&](const std::string& v) { options.checks.push_back(v); }},
-      {"--fail-on", [&](const std::string& v) { options.fail_on = parse_fail_on(v); }},
+      {"--fail-on", [&](const std::string& v) { options.fail_on = parse_fail_on_option(v); }},
       {"--dump-config", [&](const std::string& v) { options.dump_config = v; }},
       {"--baseline", [&](const std::string& v) { options.baseline = v; }},
       {"--baseline-create", [&](const std::string& v) { options.baseline_create = v; }},

@@ -34,7 +34,7 @@ struct Options {
   // Configuration (docs/configuration.md)
   std::string config_file;            // --config FILE: instead of the nearest .kmodlint.yaml
   std::vector<std::string> checks;    // --checks GLOBS, applied after the files' globs
-  std::optional<Severity> fail_on;    // --fail-on LEVEL
+  std::optional<FailOn> fail_on;      // --fail-on LEVEL|bugs
   std::string dump_config;            // --dump-config FILE
   bool verify_config = false;         // --verify-config [FILE...]: the paths are configuration files
   bool exit_zero = false;             // --exit-zero

@@ -48,7 +48,8 @@ std::string shell_quote(const std::string& word) {
 
 int list_checks() {
   for (const CheckInfo& check : all_checks())
-    std::cout << check.id << "\t" << check.family << "\t" << to_string(check.severity) << "\t"
+    std::cout << check.id << "\t" << check.family << "\t" << to_string(check.severity) << "\t" << to_string(check.category)
+              << "\t"
               << (check.enabled_by_default ? "" : "(off by default) ") << check.summary << "\n";
   return 0;
 }
@@ -91,6 +92,15 @@ void print_parse_errors(const UnitFacts& unit, const std::string& base) {
   std::cerr << "kmodlint: " << relative_path(unit.source_file, base)
             << ": could not be parsed; run kmodlint --print-compile-command " << relative_path(unit.source_file, base)
             << " to reproduce with clang-19\n";
+}
+
+// The root of the tree a path is in (tree_root() of its directory).
+std::string tree_root_of_path(const std::string& path) {
+  std::error_code error;
+  fs::path start = fs::weakly_canonical(fs::absolute(path), error);
+  if (error) return {};
+  if (!fs::is_directory(start, error)) start = start.parent_path();
+  return tree_root(start.string());
 }
 
 std::string first_path_directory(const std::string& path) {
@@ -174,15 +184,21 @@ std::string plural(std::size_t count, const std::string& word) {
   return std::to_string(count) + " " + word + (count == 1 ? "" : "s");
 }
 
+// "2 warnings, 25 style findings in ...": the bugs by severity, the style findings apart.
 std::string summary_line(const std::vector<Finding>& findings, std::size_t files, std::size_t modules, double seconds) {
   std::size_t counts[3] = {0, 0, 0};
-  for (const Finding& finding : findings) ++counts[static_cast<int>(finding.severity)];
+  std::size_t style = 0;
+  for (const Finding& finding : findings) {
+    if (finding.style) ++style;
+    else ++counts[static_cast<int>(finding.severity)];
+  }
   std::string what;
   for (int level : {2, 1, 0}) {
     if (!counts[level]) continue;
     static const char* names[] = {"note", "warning", "error"};
     what += (what.empty() ? "" : ", ") + plural(counts[level], names[level]);
   }
+  if (style) what += (what.empty() ? "" : ", ") + plural(style, "style finding");
   if (what.empty()) what = "no findings";
   char time[32];
   std::snprintf(time, sizeof time, "%.1f s", seconds);
@@ -288,7 +304,7 @@ int run(const Options& options) {
                                                    : options.paths.front();
   std::error_code exists_error;
   const Config& run_config = fs::exists(first_path, exists_error) ? configs.for_path(first_path) : configs.for_path(".");
-  Severity fail_on = options.fail_on ? *options.fail_on : run_config.fail_on().value_or(Severity::Note);
+  FailOn fail_on = options.fail_on ? *options.fail_on : run_config.fail_on().value_or(FailOn{});
   std::vector<std::string> symvers = chosen_symvers(options, run_config, policy);
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
 
@@ -327,6 +343,7 @@ int run(const Options& options) {
 
   ReportInput report;
   report.base_dir = base;
+  report.report_root = tree_root_of_path(first_path);
   for (const UnitFacts& unit : units) {
     if (!options.quiet)
       for (const ParseDiagnostic& note : unit.notes)
@@ -441,7 +458,7 @@ int run(const Options& options) {
   if (!report.parse_errors.empty()) return 2;
   if (options.exit_zero) return 0;
   if (!project.unreadable.empty()) return 2;
-  bool failing = std::any_of(findings.begin(), findings.end(), [&](const Finding& finding) { return finding.severity >= fail_on; });
+  bool failing = std::any_of(findings.begin(), findings.end(), [&](const Finding& finding) { return fail_on.fails(finding); });
   return failing ? 1 : 0;
 }
 

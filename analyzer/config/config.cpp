@@ -87,10 +87,11 @@ class LayerParser {
         for (const std::string& file : strings(value, key))
           if (std::optional<ConfiguredPath> path = path_value(value, file, key)) layer_.symvers.push_back(*path);
       } else if (key == "fail-on") {
-        Severity level;
+        FailOn fail_on;
         std::string text = scalar(value, key);
-        if (parse_severity(text, level)) layer_.fail_on = level;
-        else if (!text.empty()) problem(line_of(value), "key 'fail-on': expected error, warning or note, not '" + text + "'");
+        if (parse_fail_on(text, fail_on)) layer_.fail_on = fail_on;
+        else if (!text.empty())
+          problem(line_of(value), "key 'fail-on': expected error, warning, note or bugs, not '" + text + "'");
       } else {
         std::string known;
         for (const std::string& name : kKeys) known += (known.empty() ? "" : ", ") + name;
@@ -322,8 +323,8 @@ std::vector<ConfiguredPath> Config::symvers() const {
   return files;
 }
 
-std::optional<Severity> Config::fail_on() const {
-  std::optional<Severity> level;
+std::optional<FailOn> Config::fail_on() const {
+  std::optional<FailOn> level;
   for (const ConfigLayer& layer : layers)
     if (layer.fail_on) level = layer.fail_on;
   return level;

@@ -42,7 +42,7 @@ struct ConfigLayer {
   std::vector<std::string> exclude;  // globs relative to `directory`
   std::optional<ConfiguredPath> kernel_dir;
   std::vector<ConfiguredPath> symvers;
-  std::optional<Severity> fail_on;
+  std::optional<FailOn> fail_on;
 };
 
 // Parses one file; every mistake is appended to `problems` (the rest of the file still loads).
@@ -60,7 +60,7 @@ class Config {
   bool excluded(const std::string& file) const;  // `file` absolute
   std::optional<ConfiguredPath> kernel_dir() const;
   std::vector<ConfiguredPath> symvers() const;
-  std::optional<Severity> fail_on() const;
+  std::optional<FailOn> fail_on() const;
 
   // The merged configuration as YAML (what --dump-config prints).
   std::string dump() const;

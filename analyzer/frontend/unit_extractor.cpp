@@ -226,6 +226,15 @@ class UnitExtractor : public ASTConsumer {
   bool in_main_file(const SourceManager& sm, clang::SourceLocation loc) const {
     return sm.isInMainFile(sm.getExpansionLoc(loc));
   }
+  // The unit's own code: its file, or a .c file of the module it #includes (jool's
+  // wrapper-types.c is `#include "common/types.c"`): what is defined and exported there, the unit
+  // defines and exports.
+  bool own_code(const SourceManager& sm, clang::SourceLocation loc) const {
+    clang::SourceLocation at = sm.getExpansionLoc(loc);
+    if (sm.isInMainFile(at)) return true;
+    llvm::StringRef name = sm.getFilename(at);
+    return name.ends_with(".c") && !is_kernel_file(sm, at);
+  }
   void handle_function(const FunctionDecl& function, ASTContext& context);
   void handle_variable(const VarDecl& var, ASTContext& context);
   void collect_function_stores(const Expr* init, const std::string& holder, ASTContext& context);
@@ -250,7 +259,7 @@ void UnitExtractor::HandleTranslationUnit(ASTContext& context) {
     } else if (const auto* var = dyn_cast<VarDecl>(decl)) {
       handle_variable(*var, context);
     } else if (const auto* file_asm = dyn_cast<FileScopeAsmDecl>(decl)) {
-      if (in_main_file(sm, file_asm->getBeginLoc()))
+      if (own_code(sm, file_asm->getBeginLoc()))
         asm_texts.push_back(file_asm->getAsmString()->getString().str());
     }
   }
@@ -301,8 +310,9 @@ void UnitExtractor::handle_function(const FunctionDecl& function, ASTContext& co
 
   bool main = in_main_file(sm, function.getLocation());
   if (function.doesThisDeclarationHaveABody()) {
-    if (!main) return;
+    if (!own_code(sm, function.getLocation())) return;
     out_.functions.push_back(extract_function(function, context));
+    out_.functions.back().in_main_file = true;  // the unit's own, also from an included .c file
     collect_references(function.getBody(), name.str(), context);
     return;
   }
@@ -321,17 +331,18 @@ void UnitExtractor::handle_variable(const VarDecl& var, ASTContext& context) {
   if (!var.getIdentifier()) return;
   std::string name = var.getName().str();
   bool main = in_main_file(sm, var.getLocation());
+  bool own = own_code(sm, var.getLocation());
 
   if (const auto* section = var.getAttr<SectionAttr>(); section && section->getName() == ".modinfo") {
     if (const auto* literal = dyn_cast_or_null<StringLiteral>(var.getInit() ? var.getInit()->IgnoreParenImpCasts() : nullptr)) {
       std::string text = literal->getString().str();
       std::size_t equals = text.find('=');
-      if (equals != std::string::npos && main)
+      if (equals != std::string::npos && own)
         out_.module_info.push_back({text.substr(0, equals), text.substr(equals + 1), summarizer_->location(var.getLocation())});
     }
     return;
   }
-  if (llvm::StringRef(name).starts_with(kKstrtabPrefix) && main) {
+  if (llvm::StringRef(name).starts_with(kKstrtabPrefix) && own) {
     ExportFacts exported;
     exported.symbol = name.substr(kKstrtabPrefix.size());
     exported.location = summarizer_->location(var.getLocation());
@@ -351,7 +362,7 @@ void UnitExtractor::handle_variable(const VarDecl& var, ASTContext& context) {
     }
     return;
   }
-  if (!main) return;
+  if (!own) return;
   if (var.getActingDefinition() != &var && var.getDefinition() != &var) return;  // `int x; int x;`
 
   GlobalVarFacts global;

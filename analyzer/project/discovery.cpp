@@ -459,6 +459,15 @@ std::string enclosing_repository(const std::string& dir) {
   return dir;
 }
 
+std::string tree_root(const std::string& dir) {
+  std::error_code error;
+  for (fs::path at = dir; !at.empty(); at = at.parent_path()) {
+    if (fs::exists(at / ".git", error) || fs::exists(at / "dkms.conf", error)) return at.string();
+    if (at == at.parent_path()) break;
+  }
+  return dir;
+}
+
 CompileCommand make_compile_command(const std::vector<std::string>& gcc_words, const std::string& file,
                                     const std::string& directory, const KernelDir& kernel,
                                     const std::string& module_dir) {
@@ -467,12 +476,15 @@ CompileCommand make_compile_command(const std::vector<std::string>& gcc_words, c
   command.directory = directory;
   command.arguments = translate_gcc_command(gcc_words, file, directory, default_flag_table(), &command.refused_flags);
   command.kernel_roots = {kernel.real_path, kernel.path};
+  std::string own_tree = tree_root(module_dir);
   for (std::size_t i = 1; i + 1 < command.arguments.size(); ++i) {
     const std::string& word = command.arguments[i];
     std::string path;
     if (word == "-include" || word == "-I" || word == "-isystem") path = command.arguments[i + 1];
     else if (word.rfind("-I", 0) == 0) path = word.substr(2);
-    if (path.empty() || path[0] != '/' || path_is_under(path, module_dir)) continue;
+    // The module's own headers: anything in its tree (jool's -I$(src)/../.. reaches src/), not only
+    // under its directory.
+    if (path.empty() || path[0] != '/' || path_is_under(path, module_dir) || path_is_under(path, own_tree)) continue;
     if (word == "-include") path = fs::path(path).parent_path().string();
     if (std::find(command.kernel_roots.begin(), command.kernel_roots.end(), path) == command.kernel_roots.end())
       command.kernel_roots.push_back(path);

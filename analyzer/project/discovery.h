@@ -52,6 +52,10 @@ Project discover_project(const DiscoveryOptions& options);
 // The git work tree holding the directory `dir` (the nearest ancestor with a .git), else `dir`.
 std::string enclosing_repository(const std::string& dir);
 
+// The root of the tree holding `dir`: the nearest ancestor (or `dir` itself) with a .git or a
+// dkms.conf (a repository, a DKMS package), else `dir`. Only names are looked at.
+std::string tree_root(const std::string& dir);
+
 // The CompileCommand for one file: Clang argv from Kbuild's GCC words.
 CompileCommand make_compile_command(const std::vector<std::string>& gcc_words, const std::string& file,
                                     const std::string& directory, const KernelDir& kernel,

@@ -3,6 +3,7 @@
 #include "common/file_io.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -11,6 +12,8 @@
 #include "project/shell_words.h"
 
 namespace kmodlint {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -44,10 +47,15 @@ std::string expand(const std::string& text, const std::map<std::string, std::str
   return out;
 }
 
-// "${dkms_tree}/foo/1.0/build/src" -> "src"; "src" -> "src"; anything else with a '$' -> "".
-std::string source_relative(const std::string& dir) {
+// "${dkms_tree}/foo/1.0/build/src" -> "src"; "/usr/src/foo-1.0/src" (the installed source, `installed`)
+// -> "src"; "src" -> "src"; anything else with a '$' -> "".
+std::string source_relative(const std::string& dir, const std::string& installed = "") {
   std::string path = dir;
-  if (path.find("dkms_tree") != std::string::npos) {
+  if (!installed.empty() && (path == installed || path.starts_with(installed + "/"))) {
+    path = path.substr(installed.size());
+    if (!path.empty() && path[0] == '/') path.erase(0, 1);
+    if (path.empty()) path = ".";
+  } else if (path.find("dkms_tree") != std::string::npos) {
     std::size_t build = path.find("/build");
     if (build == std::string::npos) return "";
     path = path.substr(build + 6);
@@ -65,7 +73,29 @@ void put(std::vector<std::string>& list, std::size_t index, const std::string& v
 
 }  // namespace
 
-DkmsConf parse_dkms_conf_text(const std::string& text) {
+// A MAKE word NAME=PATH with PATH in DKMS's build tree ($dkms_tree/NAME/VERSION/build/...) or in the
+// installed source (/usr/src/NAME-VERSION/...): the same path under `source_dir`.
+static std::string in_source_dir(const std::string& word, const std::string& source_dir,
+                                 const std::map<std::string, std::string>& vars) {
+  std::size_t equals = word.find('=');
+  if (source_dir.empty() || equals == std::string::npos) return word;
+  std::string value = word.substr(equals + 1), rest;
+  auto var = [&](const char* name) { auto found = vars.find(name); return found == vars.end() ? std::string() : found->second; };
+  std::string installed = "/usr/src/" + var("PACKAGE_NAME") + "-" + var("PACKAGE_VERSION");
+  if (value.starts_with("$dkms_tree/") || value.starts_with("${dkms_tree}/")) {
+    std::size_t build = value.find("/build");
+    if (build == std::string::npos || (build + 6 < value.size() && value[build + 6] != '/')) return word;
+    rest = value.substr(build + 6);
+  } else if (!var("PACKAGE_NAME").empty() && (value == installed || value.starts_with(installed + "/"))) {
+    rest = value.substr(installed.size());
+  } else {
+    return word;
+  }
+  if (rest.find("..") != std::string::npos) return word;
+  return word.substr(0, equals + 1) + source_dir + rest;
+}
+
+DkmsConf parse_dkms_conf_text(const std::string& text, const std::string& source_dir) {
   DkmsConf conf;
   std::map<std::string, std::string> vars;
   std::vector<std::string> makes;
@@ -96,10 +126,13 @@ DkmsConf parse_dkms_conf_text(const std::string& text) {
   for (const std::string& make : makes) {
     // "(make modules KVERS=$kernelver MODULES_EXTRA='a b'; make KVERS=$kernelver)": each command's words.
     for (const ShellPipeline& pipeline : split_shell_line(make))
-      for (const ShellCommand& command : pipeline)
-        for (const std::string& word : make_variable_words(command.words))
+      for (const ShellCommand& command : pipeline) {
+        std::vector<std::string> words;
+        for (const std::string& word : command.words) words.push_back(in_source_dir(word, source_dir, vars));
+        for (const std::string& word : make_variable_words(words))
           if (std::find(conf.make_variables.begin(), conf.make_variables.end(), word) == conf.make_variables.end())
             conf.make_variables.push_back(word);
+      }
     std::vector<std::string> words = split_shell_words(make);
     for (std::size_t i = 0; i < words.size(); ++i) {
       std::string dir;
@@ -107,7 +140,10 @@ DkmsConf parse_dkms_conf_text(const std::string& text) {
       else if (words[i].rfind("-C", 0) == 0 && words[i].size() > 2) dir = words[i].substr(2);
       else if (words[i].rfind("M=", 0) == 0) dir = words[i].substr(2);
       else continue;
-      if (std::string relative = source_relative(dir); !relative.empty()) conf.make_dirs.push_back(relative);
+      std::string installed = vars.count("PACKAGE_NAME") && vars.count("PACKAGE_VERSION")
+                                  ? "/usr/src/" + vars["PACKAGE_NAME"] + "-" + vars["PACKAGE_VERSION"]
+                                  : std::string();
+      if (std::string relative = source_relative(dir, installed); !relative.empty()) conf.make_dirs.push_back(relative);
     }
   }
   for (std::string& name : conf.module_names)
@@ -118,7 +154,7 @@ DkmsConf parse_dkms_conf_text(const std::string& text) {
 DkmsConf parse_dkms_conf(const std::string& path) {
   std::string why;
   std::optional<std::string> text = try_read_regular_file(path, kMaxTableBytes, why);
-  return text ? parse_dkms_conf_text(*text) : DkmsConf{};
+  return text ? parse_dkms_conf_text(*text, fs::absolute(path).parent_path().lexically_normal().string()) : DkmsConf{};
 }
 
 }  // namespace kmodlint

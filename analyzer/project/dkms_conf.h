@@ -17,6 +17,9 @@ struct DkmsConf {
 // set earlier in the file; DKMS's own build tree ${dkms_tree}/$PACKAGE_NAME/$PACKAGE_VERSION/build
 // is the dkms.conf directory. Missing file: empty result.
 DkmsConf parse_dkms_conf(const std::string& path);
-DkmsConf parse_dkms_conf_text(const std::string& text);
+// `source_dir` (absolute, may be empty) is the dkms.conf directory: a MAKE variable whose value is
+// a path in DKMS's build tree or in the installed source (/usr/src/$PACKAGE_NAME-$PACKAGE_VERSION)
+// gets the same path under it (xtables-addons' XA_ABSTOPSRCDIR=${BDIR}).
+DkmsConf parse_dkms_conf_text(const std::string& text, const std::string& source_dir = "");
 
 }  // namespace kmodlint

@@ -79,6 +79,21 @@ std::string first_error_line(const std::string& text) {
   return fallback;
 }
 
+// "No rule to make target '.../foo.o'" where foo.c does not exist either: the source is made by a
+// step before the build (a configure script, a command of dkms.conf's MAKE line) that has not run.
+std::string missing_source_hint(const std::string& error_line, const std::string& module_dir) {
+  static const std::regex no_rule(R"(No rule to make target '([^']+)\.o')");
+  std::smatch match;
+  if (!std::regex_search(error_line, match, no_rule)) return "";
+  std::string source = match[1].str() + ".c";
+  std::error_code error;
+  if (fs::exists(source, error) || fs::exists(match[1].str() + ".S", error)) return "";
+  std::string shown = fs::path(source).lexically_normal().lexically_relative(module_dir).string();
+  if (shown.empty() || shown.starts_with("..")) shown = source;
+  return shown + " does not exist: the step that creates it (a configure script, or a command of dkms.conf's "
+                 "MAKE line) has not been run; run it, then lint again";
+}
+
 // Creates the file (it must not exist yet: the directory is fresh and private).
 void write_probe_file(const std::string& path, const std::string& text) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -139,10 +154,13 @@ DryRun kbuild_dry_run(const KernelDir& kernel, const std::string& module_dir, co
   if (run.exit_code == 127 || run.exit_code < 0)
     throw InputError(kbuild, "could not run make; install it (Debian: apt-get install make)");
   DryRun result = parse_dry_run_output(run.out, kernel.path);
+  std::string error_line = run.exit_code != 0 ? first_error_line(run.err + run.out) : std::string();
+  std::string hint = missing_source_hint(error_line, module_dir);
   if (run.exit_code != 0 && result.modules.empty())
-    throw InputError(kbuild, "make rejected it: " + first_error_line(run.err + run.out) +
-                                 "; fix the Kbuild file, or use --no-make or -p compile_commands.json");
-  if (run.exit_code != 0) result.partial_failure = first_error_line(run.err + run.out);
+    throw InputError(kbuild, hint.empty() ? "make rejected it: " + error_line +
+                                                "; fix the Kbuild file, or use --no-make or -p compile_commands.json"
+                                          : hint);
+  if (run.exit_code != 0) result.partial_failure = hint.empty() ? error_line : hint;
   return result;
 }
 

@@ -68,7 +68,7 @@ std::vector<std::string> make_variable_words(const std::vector<std::string>& wor
     std::size_t equals = word.find('=');
     if (equals == std::string::npos || equals == 0) continue;
     std::string name = word.substr(0, equals);
-    if (!passable_make_variable(name) || word.find('$', equals) != std::string::npos) continue;
+    if (!passable_make_variable(name) || word.find_first_of("$`", equals) != std::string::npos) continue;
     out.push_back(word);
   }
   return out;

@@ -25,10 +25,23 @@ bool parse_severity(const std::string& text, Severity& out) {
   return true;
 }
 
+bool parse_fail_on(const std::string& text, FailOn& out) {
+  if (text == "bugs") {
+    out = FailOn{Severity::Note, true};
+    return true;
+  }
+  Severity level;
+  if (!parse_severity(text, level)) return false;
+  out = FailOn{level, false};
+  return true;
+}
+
+std::string to_string(const FailOn& fail_on) { return fail_on.bugs_only ? "bugs" : to_string(fail_on.level); }
+
 void sort_findings(std::vector<Finding>& findings) {
   std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.location.file, a.location.line, a.location.column, a.check_id, a.message) <
-           std::tie(b.location.file, b.location.line, b.location.column, b.check_id, b.message);
+    return std::tie(a.style, a.location.file, a.location.line, a.location.column, a.check_id, a.message) <
+           std::tie(b.style, b.location.file, b.location.line, b.location.column, b.check_id, b.message);
   });
   findings.erase(std::unique(findings.begin(), findings.end(),
                              [](const Finding& a, const Finding& b) {

@@ -32,6 +32,7 @@ struct FixIt {
 struct Finding {
   std::string check_id;
   Severity severity = Severity::Warning;
+  bool style = false;  // from a style check (global-should-be-static): listed and counted after the bugs
   SourceLocation location;
   std::string message;
   std::vector<FindingNote> notes;
@@ -40,7 +41,20 @@ struct Finding {
   std::vector<FixIt> fixits;  // applied together by --fix; empty when no fix is mechanical
 };
 
-// Orders findings by file, line, column, check id and message, so output is stable whatever -j is.
+// Which findings make the exit status 1: those at or above `level`; with bugs_only, not style ones.
+struct FailOn {
+  Severity level = Severity::Note;
+  bool bugs_only = false;
+  bool fails(const Finding& finding) const { return finding.severity >= level && !(bugs_only && finding.style); }
+  auto operator<=>(const FailOn&) const = default;
+};
+
+// error, warning or note (that severity and above), or bugs (every finding of a bug check).
+bool parse_fail_on(const std::string& text, FailOn& out);
+std::string to_string(const FailOn& fail_on);
+
+// Orders bug findings before style ones, each by file, line, column, check id and message, so
+// output is stable whatever -j is.
 void sort_findings(std::vector<Finding>& findings);
 
 // A stable fingerprint of a finding that survives line moves (for SARIF partialFingerprints).

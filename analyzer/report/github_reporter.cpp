@@ -35,15 +35,15 @@ std::string format_github(const ReportInput& input) {
   for (const Finding& finding : input.findings) {
     std::string message = finding.message;
     for (const FindingNote& note : finding.notes)
-      message += "\n" + relative_path(note.location.file, input.base_dir) + ":" + std::to_string(note.location.line) +
+      message += "\n" + relative_path(note.location.file, input.machine_base()) + ":" + std::to_string(note.location.line) +
                  ": " + note.message;
     out += std::string("::") + command_for(finding.severity) +
-           " file=" + escape(relative_path(finding.location.file, input.base_dir), true) +
+           " file=" + escape(relative_path(finding.location.file, input.machine_base()), true) +
            ",line=" + std::to_string(finding.location.line) + ",col=" + std::to_string(finding.location.column) +
            ",title=" + escape("kmodlint " + finding.check_id, true) + "::" + escape(message, false) + "\n";
   }
   for (const ParseDiagnostic& error : input.parse_errors)
-    out += "::error file=" + escape(relative_path(error.location.file, input.base_dir), true) +
+    out += "::error file=" + escape(relative_path(error.location.file, input.machine_base()), true) +
            ",line=" + std::to_string(error.location.line) + ",title=kmodlint parse error::" +
            escape(error.message, false) + "\n";
   return out;

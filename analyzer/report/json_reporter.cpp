@@ -19,20 +19,21 @@ std::string format_json(const ReportInput& input) {
   for (const Finding& finding : input.findings) {
     llvm::json::Array notes;
     for (const FindingNote& note : finding.notes) {
-      llvm::json::Object object = location_json(note.location, input.base_dir);
+      llvm::json::Object object = location_json(note.location, input.machine_base());
       object["message"] = note.message;
       notes.push_back(std::move(object));
     }
-    llvm::json::Object object = location_json(finding.location, input.base_dir);
+    llvm::json::Object object = location_json(finding.location, input.machine_base());
     object["check"] = finding.check_id;
     object["severity"] = to_string(finding.severity);
+    object["category"] = finding.style ? "style" : "bug";
     object["message"] = finding.message;
     object["function"] = finding.function;
     object["module"] = finding.module;
     object["notes"] = std::move(notes);
     llvm::json::Array fixits;
     for (const FixIt& fix : finding.fixits)
-      fixits.push_back(llvm::json::Object{{"file", relative_path(fix.file, input.base_dir)},
+      fixits.push_back(llvm::json::Object{{"file", relative_path(fix.file, input.machine_base())},
                                           {"line", static_cast<int64_t>(fix.line)},
                                           {"column", static_cast<int64_t>(fix.column)},
                                           {"end_column", static_cast<int64_t>(fix.end_column)},
@@ -43,7 +44,7 @@ std::string format_json(const ReportInput& input) {
   }
   llvm::json::Array errors;
   for (const ParseDiagnostic& error : input.parse_errors) {
-    llvm::json::Object object = location_json(error.location, input.base_dir);
+    llvm::json::Object object = location_json(error.location, input.machine_base());
     object["message"] = error.message;
     errors.push_back(std::move(object));
   }

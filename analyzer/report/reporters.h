@@ -13,7 +13,11 @@ struct ReportInput {
   std::vector<Finding> findings;
   std::vector<ParseDiagnostic> parse_errors;  // files that could not be parsed
   std::vector<const CheckInfo*> checks;       // the checks that ran (SARIF rules)
-  std::string base_dir;  // paths are written relative to it (the working directory)
+  std::string base_dir;  // the text report writes paths relative to it (the working directory)
+  // The json, sarif and github reports write paths relative to it: the root of the linted tree,
+  // so that they are the same from any working directory. Empty: base_dir.
+  std::string report_root;
+  const std::string& machine_base() const { return report_root.empty() ? base_dir : report_root; }
 };
 
 struct TextStyle {

@@ -69,7 +69,7 @@ std::string format_sarif(const ReportInput& input) {
         {"fullDescription", llvm::json::Object{{"text", check->summary}}},
         {"help", llvm::json::Object{{"text", "See docs/checks/" + check->id + ".md or run kmodlint --explain " + check->id}}},
         {"defaultConfiguration", llvm::json::Object{{"level", sarif_level(check->severity)}}},
-        {"properties", llvm::json::Object{{"tags", llvm::json::Array{check->family}}}},
+        {"properties", llvm::json::Object{{"tags", llvm::json::Array{check->family, to_string(check->category)}}}},
     });
   }
   llvm::json::Array results;
@@ -78,15 +78,15 @@ std::string format_sarif(const ReportInput& input) {
         {"ruleId", finding.check_id},
         {"level", sarif_level(finding.severity)},
         {"message", llvm::json::Object{{"text", finding.message}}},
-        {"locations", llvm::json::Array{physical_location(finding.location, input.base_dir)}},
+        {"locations", llvm::json::Array{physical_location(finding.location, input.machine_base())}},
         {"partialFingerprints",
-         llvm::json::Object{{"kmodlintFingerprint/v1", fingerprint(finding, relative_path(finding.location.file, input.base_dir))}}},
+         llvm::json::Object{{"kmodlintFingerprint/v1", fingerprint(finding, relative_path(finding.location.file, input.machine_base()))}}},
     };
     if (auto found = rule_index.find(finding.check_id); found != rule_index.end()) result["ruleIndex"] = found->second;
     llvm::json::Array related;
     int64_t id = 0;
     for (const FindingNote& note : finding.notes) {
-      llvm::json::Object location = physical_location(note.location, input.base_dir);
+      llvm::json::Object location = physical_location(note.location, input.machine_base());
       location["id"] = id++;
       location["message"] = llvm::json::Object{{"text", note.message}};
       related.push_back(std::move(location));
@@ -106,7 +106,7 @@ std::string format_sarif(const ReportInput& input) {
       }
       llvm::json::Array changes;
       for (auto& [file, replacements] : by_file) {
-        llvm::json::Object artifact = std::move(*physical_location({file, 1, 0}, input.base_dir)
+        llvm::json::Object artifact = std::move(*physical_location({file, 1, 0}, input.machine_base())
                                                      .getObject("physicalLocation")
                                                      ->getObject("artifactLocation"));
         changes.push_back(llvm::json::Object{{"artifactLocation", std::move(artifact)}, {"replacements", std::move(replacements)}});
@@ -122,9 +122,9 @@ std::string format_sarif(const ReportInput& input) {
     notifications.push_back(llvm::json::Object{
         {"level", "error"},
         {"message", llvm::json::Object{{"text", error.message}}},
-        {"locations", llvm::json::Array{physical_location(error.location, input.base_dir)}},
+        {"locations", llvm::json::Array{physical_location(error.location, input.machine_base())}},
     });
-  std::string base_uri = "file://" + uri_encode(input.base_dir.empty() || input.base_dir.back() == '/' ? input.base_dir : input.base_dir + "/");
+  std::string base_uri = "file://" + uri_encode(input.machine_base().empty() || input.machine_base().back() == '/' ? input.machine_base() : input.machine_base() + "/");
   llvm::json::Object run{
       {"tool", llvm::json::Object{{"driver", llvm::json::Object{{"name", "kmodlint"},
                                                                {"version", KMODLINT_VERSION},

@@ -46,8 +46,32 @@ if [ $status -eq 1 ]; then pass "--fail-on overrides the file"; else fail "--fai
 run --fail-on warning --exit-zero noexit
 if [ $status -eq 0 ] && [ -s "$work/out" ]; then pass "--exit-zero reports and exits 0"; else fail "--exit-zero" "exit $status"; fi
 run --fail-on sometimes noexit
-if [ $status -eq 2 ] && grep -q "fail-on takes error, warning or note" "$work/err"; then pass "bad --fail-on exits 2"
+if [ $status -eq 2 ] && grep -q "fail-on takes error, warning, note or bugs" "$work/err"; then pass "bad --fail-on exits 2"
 else fail "bad --fail-on exits 2" "exit $status"; fi
+
+# Style findings (global-should-be-static) come after the bugs, are counted apart, and
+# --fail-on bugs / fail-on: bugs ignores them.
+styled="$work/styled"
+mkdir -p "$styled"
+cp -r "$fixtures/missing-module-exit/init-without-exit" "$styled/noexit"
+cp -r "$fixtures/global-should-be-static/undeclared-helper" "$styled/loose"
+(cd "$styled" && "$kmodlint" --color never . >"$work/out" 2>"$work/err"); status=$?
+order=$(sed -n 's/.*\[\([a-z-]*\)\]$/\1/p' "$work/out" | tr '\n' ' ')
+if [ $status -eq 1 ] && [ "$order" = "missing-module-exit global-should-be-static global-should-be-static " ] &&
+   grep -q "^kmodlint: 1 warning, 2 style findings in 2 files of 2 modules" "$work/err"
+then pass "style findings after the bugs, counted apart"
+else fail "style findings after the bugs, counted apart" "exit $status" "$order" "$(cat "$work/err")"; fi
+(cd "$styled" && "$kmodlint" --color never --fail-on bugs loose >"$work/out" 2>"$work/err"); status=$?
+if [ $status -eq 0 ] && grep -q "\[global-should-be-static\]" "$work/out" && grep -q "^kmodlint: 2 style findings in 1 file of 1 module" "$work/err"
+then pass "--fail-on bugs: style findings shown, exit 0"; else fail "--fail-on bugs: style findings shown, exit 0" "exit $status" "$(cat "$work/err")"; fi
+(cd "$styled" && "$kmodlint" --color never --fail-on bugs . >"$work/out" 2>"$work/err"); status=$?
+if [ $status -eq 1 ]; then pass "--fail-on bugs: a bug exits 1"; else fail "--fail-on bugs: a bug exits 1" "exit $status"; fi
+printf 'fail-on: bugs\n' > "$styled/.kmodlint.yaml"
+(cd "$styled" && "$kmodlint" --color never --format json loose >"$work/out" 2>"$work/err"); status=$?
+if [ $status -eq 0 ] && grep -q '"category": *"style"' "$work/out"
+then pass "fail-on: bugs in .kmodlint.yaml; JSON category"; else fail "fail-on: bugs in .kmodlint.yaml; JSON category" "exit $status" "$(head -c 600 "$work/out")"; fi
+(cd "$styled" && "$kmodlint" --dump-config loose/loose.c >"$work/out" 2>"$work/err")
+if grep -q "^fail-on: bugs" "$work/out"; then pass "--dump-config shows fail-on: bugs"; else fail "--dump-config shows fail-on: bugs" "$(cat "$work/out")"; fi
 
 # exclude and inherit: a nested file inherits the root's and adds its own.
 printf 'exclude: ["unlicensed"]\n' > .kmodlint.yaml

@@ -40,4 +40,36 @@ sed -i 's/BUILT_MODULE_NAME\[0\]="$PACKAGE_NAME"/BUILT_MODULE_NAME[0]="hellp"/' 
 run "$pkg"
 if grep -q "dkms.conf: BUILT_MODULE_NAME hellp is not a module that .*src's Kbuild file builds" "$work/err"
 then pass "a BUILT_MODULE_NAME no Kbuild file builds is pointed out"; else fail "wrong BUILT_MODULE_NAME" "$(cat "$work/err")"; fi
+
+# xtables-addons' shape: the Kbuild file includes the package's mconfig through a variable that
+# dkms.conf's MAKE line sets to DKMS's build tree (the dkms.conf directory); west-chamber's sets it
+# to the installed source, /usr/src/NAME-VERSION.
+xa="$work/xa"
+mkdir -p "$xa/extensions"
+cp "$fixtures/missing-module-exit/init-without-exit/noexit.c" "$xa/extensions/xt_hello.c"
+printf 'build_hello=m\n' > "$xa/mconfig"
+printf 'include ${XA_ABSTOPSRCDIR}/mconfig\nobj-${build_hello} += xt_hello.o\n' > "$xa/extensions/Kbuild"
+cat > "$xa/dkms.conf" <<'EOC'
+PACKAGE_VERSION="3.23"
+PACKAGE_NAME="xa"
+BDIR="$dkms_tree/${PACKAGE_NAME}/${PACKAGE_VERSION}/build"
+MAKEARGS="-C $kernel_source_dir M=${BDIR}/extensions XA_ABSTOPSRCDIR=${BDIR} V=1"
+MAKE="make ${MAKEARGS} modules ; find ${BDIR} -name '*.ko' -exec mv -v {} ${BDIR} \;"
+BUILT_MODULE_LOCATION[0]=""
+BUILT_MODULE_NAME[0]="xt_hello"
+EOC
+run "$xa"
+if [ $status -eq 1 ] && grep -q "extensions/xt_hello.c:11:1: warning: module 'xt_hello' can never be unloaded" "$work/out"
+then pass "dkms.conf: a MAKE variable that names DKMS's build tree"; else fail "dkms.conf: a MAKE variable that names DKMS's build tree" "exit $status" "$(cat "$work/out" "$work/err")"; fi
+sed -i 's|^BDIR=.*|BDIR="/usr/src/${PACKAGE_NAME}-${PACKAGE_VERSION}"|' "$xa/dkms.conf"
+run "$xa"
+if [ $status -eq 1 ] && grep -q "extensions/xt_hello.c:11:1: warning: module 'xt_hello' can never be unloaded" "$work/out"
+then pass "dkms.conf: a MAKE variable that names the installed source"; else fail "dkms.conf: a MAKE variable that names the installed source" "exit $status" "$(cat "$work/out" "$work/err")"; fi
+# A source a step before the build creates (west-chamber links compat_xtables.c in its MAKE line).
+printf 'obj-m += compat_xtables.o\n' >> "$xa/extensions/Kbuild"
+run "$xa"
+if grep -q "compat_xtables.c does not exist: the step that creates it (a configure script, or a command of dkms.conf's MAKE line) has not been run" "$work/err" &&
+   grep -q "xt_hello.c:11:1: warning" "$work/out"
+then pass "a source made by a step before the build: one line, the other modules linted"
+else fail "a source made by a step before the build" "exit $status" "$(cat "$work/out" "$work/err")"; fi
 finish

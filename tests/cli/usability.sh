@@ -84,4 +84,21 @@ if [ $status -ne 0 ] || ! grep -q "no findings in 1 file of 1 module" "$work/std
   fail "no Kbuild: kernel files only" "exit $status" "$(cat "$work/stderr")"
 else pass "no Kbuild: kernel files only"; fi
 
+# The json and sarif reports are the same from the package root, from the module directory and
+# from elsewhere: their paths are relative to the tree's root (here the dkms.conf directory).
+pkg="$work/samepkg"
+mkdir -p "$pkg/src"
+cp "$fixtures/missing-module-exit/init-without-exit/noexit.c" "$pkg/src/hello.c"
+printf 'obj-m := hello.o\n' > "$pkg/src/Kbuild"
+printf 'PACKAGE_NAME=hello\nPACKAGE_VERSION=1\nBUILT_MODULE_NAME[0]=hello\nBUILT_MODULE_LOCATION[0]=src/\n' > "$pkg/dkms.conf"
+same=yes
+for format in json sarif; do
+  (cd "$pkg" && "$kmodlint" --no-make --format $format -o "$work/root.$format" . 2>/dev/null)
+  (cd "$pkg/src" && "$kmodlint" --no-make --format $format -o "$work/module.$format" . 2>/dev/null)
+  (cd "$work" && "$kmodlint" --no-make --format $format -o "$work/elsewhere.$format" "$pkg" 2>/dev/null)
+  cmp -s "$work/root.$format" "$work/module.$format" && cmp -s "$work/root.$format" "$work/elsewhere.$format" || same=no
+done
+if [ $same = yes ] && grep -q '"file": "src/hello.c"' "$work/root.json"; then pass "json and sarif reports from any working directory"
+else fail "json and sarif reports from any working directory" "$(diff "$work/root.json" "$work/module.json" | head -5)"; fi
+
 finish

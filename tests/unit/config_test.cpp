@@ -69,7 +69,7 @@ TEST_F(ConfigTest, OrderedGlobsSeverityOptionsAndExclude) {
   EXPECT_EQ(config.kernel_dir()->origin.rfind(path(".kmodlint.yaml") + ":", 0), 0u);  // names the file and line
   ASSERT_EQ(config.symvers().size(), 1u);
   EXPECT_EQ(config.symvers()[0].path, (root_.parent_path() / "other/Module.symvers").string());
-  EXPECT_EQ(config.fail_on(), Severity::Warning);
+  EXPECT_EQ(config.fail_on(), (FailOn{Severity::Warning, false}));
 }
 
 TEST_F(ConfigTest, NearestFileWinsAndInheritMergesTheParent) {
@@ -81,7 +81,7 @@ TEST_F(ConfigTest, NearestFileWinsAndInheritMergesTheParent) {
   const Config& sub = set.for_file(path("sub/a.c"));
   EXPECT_FALSE(sub.check_enabled("missing-module-license"));  // from the parent
   EXPECT_EQ(sub.severity_of(exit_info), Severity::Error);     // the child wins
-  EXPECT_EQ(sub.fail_on(), Severity::Error);
+  EXPECT_EQ(sub.fail_on(), (FailOn{Severity::Error, false}));
   const Config& deeper = set.for_file(path("sub/deeper/b.c"));  // no inherit: parent ignored
   EXPECT_TRUE(deeper.check_enabled("missing-module-license"));
   EXPECT_FALSE(deeper.check_enabled("missing-module-exit"));
@@ -92,12 +92,12 @@ TEST_F(ConfigTest, CommandLineLayerComesLast) {
   write(".kmodlint.yaml", "checks: ['-missing-module-exit']\nfail-on: error\n");
   ConfigLayer cli;
   cli.checks = {"missing-module-exit", "-missing-module-license"};
-  cli.fail_on = Severity::Note;
+  cli.fail_on = FailOn{Severity::Note, false};
   ConfigSet set("", cli);
   const Config& config = set.for_file(path("a.c"));
   EXPECT_TRUE(config.check_enabled("missing-module-exit"));
   EXPECT_FALSE(config.check_enabled("missing-module-license"));
-  EXPECT_EQ(config.fail_on(), Severity::Note);
+  EXPECT_EQ(config.fail_on(), (FailOn{Severity::Note, false}));
 }
 
 TEST_F(ConfigTest, ExplicitFileReplacesTheSearch) {
@@ -129,7 +129,7 @@ TEST_F(ConfigTest, EveryProblemIsReportedWithItsLine) {
                 "4: key 'severity': unknown check 'not-a-check'; kmodlint --list-checks lists them",
                 "5: key 'options': unknown check 'bogus-check'; kmodlint --list-checks lists them",
                 "6: unknown key 'exlude' (known keys: inherit, checks, severity, options, exclude, kernel-dir, symvers, fail-on)",
-                "7: key 'fail-on': expected error, warning or note, not 'sometimes'",
+                "7: key 'fail-on': expected error, warning, note or bugs, not 'sometimes'",
                 "8: key 'inherit': expected true or false",
             }));
 }

@@ -34,7 +34,7 @@ TEST(Options, WorkflowOptions) {
                                    "warning", "--baseline", "b.json", "--diff-base", "origin/main", "--exit-zero",
                                    "--no-suppressions", "--report-unused-suppressions", "--fix", "--config", "k.yaml"});
   EXPECT_EQ(options.checks, (std::vector<std::string>{"-*,missing-module-exit", "suppression-problem"}));
-  EXPECT_EQ(options.fail_on, Severity::Warning);
+  EXPECT_EQ(options.fail_on, (FailOn{Severity::Warning, false}));
   EXPECT_EQ(options.baseline, "b.json");
   EXPECT_EQ(options.diff_base, "origin/main");
   EXPECT_TRUE(options.exit_zero && options.no_suppressions && options.report_unused_suppressions && options.fix);
@@ -43,5 +43,6 @@ TEST(Options, WorkflowOptions) {
   EXPECT_TRUE(verify.verify_config);
   EXPECT_EQ(verify.paths, (std::vector<std::string>{"a/.kmodlint.yaml"}));
   EXPECT_THROW(parse_options({"--fail-on", "fatal"}), InputError);
+  EXPECT_EQ(parse_options({"--fail-on", "bugs"}).fail_on, (FailOn{Severity::Note, true}));
   EXPECT_THROW(parse_options({"--baseline", "a", "--baseline-create", "b"}), InputError);
 }

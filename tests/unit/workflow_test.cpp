@@ -180,3 +180,27 @@ TEST(Dkms, MakeLineVariables) {
       "MAKE[0]=\"(make modules KVERS=$kernelver MODULES_EXTRA='dahdi_dummy dahdi_echocan_oslec'; make KVERS=$kernelver)\"\n");
   EXPECT_EQ(dahdi.make_variables, (std::vector<std::string>{"MODULES_EXTRA=dahdi_dummy dahdi_echocan_oslec"}));
 }
+
+// A path in DKMS's build tree (xtables-addons' XA_ABSTOPSRCDIR=${BDIR}) or in the installed source
+// (west-chamber's ${PSRC}) is the same path under the dkms.conf directory; a command substitution
+// is not a value.
+TEST(Dkms, MakeLinePathsInTheSourceTree) {
+  DkmsConf xa = parse_dkms_conf_text(
+      "PACKAGE_VERSION=\"3.23\"\nPACKAGE_NAME=\"xtables-addons\"\n"
+      "BDIR=\"$dkms_tree/${PACKAGE_NAME}/${PACKAGE_VERSION}/build\"\n"
+      "MAKEARGS=\"-C $kernel_source_dir M=${BDIR}/extensions XA_ABSTOPSRCDIR=${BDIR} XA_TOPSRCDIR=${BDIR}/ V=1\"\n"
+      "MAKE=\"make ${MAKEARGS} modules ; find ${BDIR} -name '*.ko' -exec mv -v {} ${BDIR} \\;\"\n",
+      "/src/xa");
+  EXPECT_EQ(xa.make_variables, (std::vector<std::string>{"XA_ABSTOPSRCDIR=/src/xa", "XA_TOPSRCDIR=/src/xa/"}));
+  EXPECT_EQ(xa.make_dirs, (std::vector<std::string>{"extensions"}));
+  DkmsConf wc = parse_dkms_conf_text(
+      "PACKAGE_VERSION=\"r124\"\nPACKAGE_NAME=\"west-chamber\"\n"
+      "PSRC=\"/usr/src/${PACKAGE_NAME}-${PACKAGE_VERSION}\"\n"
+      "XTABLESDIR=`find /usr/src -maxdepth 1 -type d -name 'xtables-addons-*' -print | sort | tail -1`\n"
+      "MAKE=\"make -C /lib/modules/$kernelver/build M=${PSRC}/extensions XA_ABSTOPSRCDIR=${PSRC} "
+      "XTABLESDIR=${XTABLESDIR} modules\"\n",
+      "/src/wc");
+  EXPECT_EQ(wc.make_variables, (std::vector<std::string>{"XA_ABSTOPSRCDIR=/src/wc"}));
+  // Without the directory (the unit tests above), such a value is not passed at all.
+  EXPECT_TRUE(parse_dkms_conf_text("PACKAGE_NAME=a\nMAKE=\"make XA=$dkms_tree/a/1/build\"\n").make_variables.empty());
+}
