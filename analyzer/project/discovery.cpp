@@ -62,6 +62,7 @@ class Discoverer {
       if (!fs::exists(given, error))
         throw InputError(given, "no such file or directory; give a module directory or a .c file");
       std::string path = canonical(given);
+      linted_dirs_.push_back(fs::is_directory(path, error) ? path : fs::path(path).parent_path().string());
       if (fs::is_directory(path, error)) {
         std::size_t before = walked_files.size();
         walk(path, walked_files);
@@ -298,14 +299,15 @@ class Discoverer {
         }
         if (compiled != compiles.end()) {
           spec.units.push_back(make_compile_command(compiled->second.words, source, compiled->second.directory,
-                                                    project_.kernel, root));
+                                                    project_.kernel, root, own_tree(root)));
         } else if (const CompileDbEntry* entry = db_entry_for(source, root)) {
-          spec.units.push_back(make_compile_command(entry->words, source, entry->directory, project_.kernel, root));
+          spec.units.push_back(
+              make_compile_command(entry->words, source, entry->directory, project_.kernel, root, own_tree(root)));
         } else {
           std::vector<std::string> extra = literal_flags_for(object);
           spec.units.push_back(make_compile_command(
               instantiate_template(kernel_compile_template(project_.kernel), source, module.name, extra), source,
-              project_.kernel.path, project_.kernel, root));
+              project_.kernel.path, project_.kernel, root, own_tree(root)));
         }
         claimed_.insert(source);
       }
@@ -448,6 +450,17 @@ class Discoverer {
   std::vector<KbuildFile> literal_files_;
   std::map<std::string, std::future<DryRun>> dry_runs_;
   std::map<std::string, std::vector<std::string>> make_variables_;  // per module root, for its dry run
+  std::vector<std::string> linted_dirs_;  // the directories given (or those of the files given)
+
+  // Where the module's own headers are: its tree (a repository, a DKMS package), else the widest
+  // directory given that holds it, else its own directory.
+  std::string own_tree(const std::string& root) const {
+    std::string tree = tree_root(root);
+    if (tree != root) return tree;
+    for (const std::string& dir : linted_dirs_)
+      if (path_is_under(root, dir) && (tree == root || dir.size() < tree.size())) tree = dir;
+    return tree;
+  }
 };
 
 }  // namespace
@@ -470,13 +483,12 @@ std::string tree_root(const std::string& dir) {
 
 CompileCommand make_compile_command(const std::vector<std::string>& gcc_words, const std::string& file,
                                     const std::string& directory, const KernelDir& kernel,
-                                    const std::string& module_dir) {
+                                    const std::string& module_dir, const std::string& own_tree) {
   CompileCommand command;
   command.file = file;
   command.directory = directory;
   command.arguments = translate_gcc_command(gcc_words, file, directory, default_flag_table(), &command.refused_flags);
   command.kernel_roots = {kernel.real_path, kernel.path};
-  std::string own_tree = tree_root(module_dir);
   for (std::size_t i = 1; i + 1 < command.arguments.size(); ++i) {
     const std::string& word = command.arguments[i];
     std::string path;
@@ -484,7 +496,9 @@ CompileCommand make_compile_command(const std::vector<std::string>& gcc_words, c
     else if (word.rfind("-I", 0) == 0) path = word.substr(2);
     // The module's own headers: anything in its tree (jool's -I$(src)/../.. reaches src/), not only
     // under its directory.
-    if (path.empty() || path[0] != '/' || path_is_under(path, module_dir) || path_is_under(path, own_tree)) continue;
+    if (path.empty() || path[0] != '/' || path_is_under(path, module_dir) ||
+        (!own_tree.empty() && path_is_under(path, own_tree)))
+      continue;
     if (word == "-include") path = fs::path(path).parent_path().string();
     if (std::find(command.kernel_roots.begin(), command.kernel_roots.end(), path) == command.kernel_roots.end())
       command.kernel_roots.push_back(path);

@@ -56,9 +56,11 @@ std::string enclosing_repository(const std::string& dir);
 // dkms.conf (a repository, a DKMS package), else `dir`. Only names are looked at.
 std::string tree_root(const std::string& dir);
 
-// The CompileCommand for one file: Clang argv from Kbuild's GCC words.
+// The CompileCommand for one file: Clang argv from Kbuild's GCC words. Include directories outside
+// module_dir and own_tree (where the module's own headers are) are kernel roots: declarations
+// there are not the module's.
 CompileCommand make_compile_command(const std::vector<std::string>& gcc_words, const std::string& file,
                                     const std::string& directory, const KernelDir& kernel,
-                                    const std::string& module_dir);
+                                    const std::string& module_dir, const std::string& own_tree = "");
 
 }  // namespace kmodlint

@@ -101,4 +101,43 @@ done
 if [ $same = yes ] && grep -q '"file": "src/hello.c"' "$work/root.json"; then pass "json and sarif reports from any working directory"
 else fail "json and sarif reports from any working directory" "$(diff "$work/root.json" "$work/module.json" | head -5)"; fi
 
+# Code reached through #include is the module's: a header found through -I$(src)/../include
+# declares the shared function (no global-should-be-static), and a .c file that wrap.c
+# #includes defines and exports a helper (no undefined-symbol); impl.c is not linted alone.
+inc="$work/included"
+mkdir -p "$inc/include" "$inc/mod"
+printf 'int incmod_shared(int x);\nint incmod_helper(int x);\n' > "$inc/include/incmod.h"
+printf 'ccflags-y := -I$(src)/../include\nobj-m := incmod.o\nincmod-objs := main.o wrap.o\n' > "$inc/mod/Kbuild"
+cat > "$inc/mod/main.c" <<'EOC'
+#include <linux/module.h>
+#include "incmod.h"
+
+int incmod_shared(int x)
+{
+	return incmod_helper(x) + 1;
+}
+
+static int __init incmod_init(void)
+{
+	return incmod_shared(0) == 1 ? 0 : -EINVAL;
+}
+
+static void __exit incmod_exit(void)
+{
+}
+
+module_init(incmod_init);
+module_exit(incmod_exit);
+MODULE_LICENSE("GPL");
+EOC
+printf '#include "impl.c"\n' > "$inc/mod/wrap.c"
+printf '#include <linux/module.h>\n#include "incmod.h"\n\nint incmod_helper(int x)\n{\n\treturn x * 2;\n}\nEXPORT_SYMBOL_GPL(incmod_helper);\n' > "$inc/mod/impl.c"
+for mode in make no-make; do
+  flag=$([ $mode = no-make ] && echo --no-make)
+  "$kmodlint" --color never $flag "$inc" >"$work/stdout" 2>"$work/stderr"; status=$?
+  if [ $status -eq 0 ] && grep -q "^kmodlint: no findings in 2 files of 1 module" "$work/stderr"
+  then pass "included .c and -I'd header are the module's ($mode)"
+  else fail "included .c and -I'd header are the module's ($mode)" "exit $status" "$(cat "$work/stdout" "$work/stderr")"; fi
+done
+
 finish
