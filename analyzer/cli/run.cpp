@@ -94,13 +94,14 @@ void print_parse_errors(const UnitFacts& unit, const std::string& base) {
             << " to reproduce with clang-19\n";
 }
 
-// The root of the tree a path is in (tree_root() of its directory).
+// The root of the tree a path is in (a repository, a DKMS package), or "" when nothing marks one:
+// then reports stay relative to the working directory.
 std::string tree_root_of_path(const std::string& path) {
   std::error_code error;
   fs::path start = fs::weakly_canonical(fs::absolute(path), error);
   if (error) return {};
   if (!fs::is_directory(start, error)) start = start.parent_path();
-  return tree_root(start.string());
+  return marked_tree_root(start.string());
 }
 
 std::string first_path_directory(const std::string& path) {

@@ -455,8 +455,9 @@ class Discoverer {
   // Where the module's own headers are: its tree (a repository, a DKMS package), else the widest
   // directory given that holds it, else its own directory.
   std::string own_tree(const std::string& root) const {
-    std::string tree = tree_root(root);
-    if (tree != root) return tree;
+    std::string tree = marked_tree_root(root);
+    if (!tree.empty()) return tree;
+    tree = root;
     for (const std::string& dir : linted_dirs_)
       if (path_is_under(root, dir) && (tree == root || dir.size() < tree.size())) tree = dir;
     return tree;
@@ -472,13 +473,18 @@ std::string enclosing_repository(const std::string& dir) {
   return dir;
 }
 
-std::string tree_root(const std::string& dir) {
+std::string marked_tree_root(const std::string& dir) {
   std::error_code error;
   for (fs::path at = dir; !at.empty(); at = at.parent_path()) {
     if (fs::exists(at / ".git", error) || fs::exists(at / "dkms.conf", error)) return at.string();
     if (at == at.parent_path()) break;
   }
-  return dir;
+  return {};
+}
+
+std::string tree_root(const std::string& dir) {
+  std::string marked = marked_tree_root(dir);
+  return marked.empty() ? dir : marked;
 }
 
 CompileCommand make_compile_command(const std::vector<std::string>& gcc_words, const std::string& file,

@@ -53,7 +53,9 @@ Project discover_project(const DiscoveryOptions& options);
 std::string enclosing_repository(const std::string& dir);
 
 // The root of the tree holding `dir`: the nearest ancestor (or `dir` itself) with a .git or a
-// dkms.conf (a repository, a DKMS package), else `dir`. Only names are looked at.
+// dkms.conf (a repository, a DKMS package), else "" (marked_tree_root) or `dir` (tree_root).
+// Only names are looked at.
+std::string marked_tree_root(const std::string& dir);
 std::string tree_root(const std::string& dir);
 
 // The CompileCommand for one file: Clang argv from Kbuild's GCC words. Include directories outside

@@ -14,8 +14,9 @@ struct ReportInput {
   std::vector<ParseDiagnostic> parse_errors;  // files that could not be parsed
   std::vector<const CheckInfo*> checks;       // the checks that ran (SARIF rules)
   std::string base_dir;  // the text report writes paths relative to it (the working directory)
-  // The json, sarif and github reports write paths relative to it: the root of the linted tree,
-  // so that they are the same from any working directory. Empty: base_dir.
+  // The json, sarif and github reports write paths relative to it: the root of the linted tree
+  // (a repository, a DKMS package), so that they are the same from any working directory.
+  // Empty (no .git or dkms.conf marks the tree): base_dir.
   std::string report_root;
   const std::string& machine_base() const { return report_root.empty() ? base_dir : report_root; }
 };
