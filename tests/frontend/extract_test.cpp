@@ -392,3 +392,35 @@ MODULE_LICENSE("GPL");
   EXPECT_TRUE(unit.parsed);
   EXPECT_TRUE(unit.errors.empty()) << (unit.errors.empty() ? "" : unit.errors.front().message);
 }
+
+// GCC only warns about a callback of the wrong type and an integer used as a pointer (a module
+// written for an older kernel: librem-ec-acpi's battery hook); Clang 19 makes both errors unless
+// rules/gcc-flags.yaml says otherwise.
+TEST(FrontendGnuC, WrongCallbackTypeAndIntegerAsPointer) {
+  UnitFacts unit = parse_source("fxcallback", R"(#include <linux/module.h>
+
+struct fx_hook {
+	int (*add)(void *battery, struct fx_hook *hook);
+};
+
+static int fx_add(void *battery)
+{
+	return battery ? 0 : -1;
+}
+
+static struct fx_hook fx_hook = {
+	.add = fx_add,
+};
+
+static int __init fx_init(void)
+{
+	void *p = 0x1000;
+
+	return fx_hook.add(p, &fx_hook);
+}
+module_init(fx_init);
+MODULE_LICENSE("GPL");
+)");
+  EXPECT_TRUE(unit.parsed);
+  EXPECT_TRUE(unit.errors.empty()) << (unit.errors.empty() ? "" : unit.errors.front().message);
+}
