@@ -337,7 +337,9 @@ void UnitExtractor::handle_variable(const VarDecl& var, ASTContext& context) {
     if (const auto* literal = dyn_cast_or_null<StringLiteral>(var.getInit() ? var.getInit()->IgnoreParenImpCasts() : nullptr)) {
       std::string text = literal->getString().str();
       std::size_t equals = text.find('=');
-      if (equals != std::string::npos && own)
+      // MODULE_LICENSE() and friends in the module's own header count too (lttng's ring-buffer
+      // clients declare theirs in the .h file each client .c includes); kernel headers have none.
+      if (equals != std::string::npos && (own || !is_kernel_file(sm, sm.getExpansionLoc(var.getLocation()))))
         out_.module_info.push_back({text.substr(0, equals), text.substr(equals + 1), summarizer_->location(var.getLocation())});
     }
     return;

@@ -102,11 +102,12 @@ if [ $same = yes ] && grep -q '"file": "src/hello.c"' "$work/root.json"; then pa
 else fail "json and sarif reports from any working directory" "$(diff "$work/root.json" "$work/module.json" | head -5)"; fi
 
 # Code reached through #include is the module's: a header found through -I$(src)/../include
-# declares the shared function (no global-should-be-static), and a .c file that wrap.c
+# declares the shared function (no global-should-be-static) and holds MODULE_LICENSE (no
+# missing-module-license), and a .c file that wrap.c
 # #includes defines and exports a helper (no undefined-symbol); impl.c is not linted alone.
 inc="$work/included"
 mkdir -p "$inc/include" "$inc/mod"
-printf 'int incmod_shared(int x);\nint incmod_helper(int x);\n' > "$inc/include/incmod.h"
+printf '#include <linux/module.h>\nint incmod_shared(int x);\nint incmod_helper(int x);\nMODULE_LICENSE("GPL");\n' > "$inc/include/incmod.h"
 printf 'ccflags-y := -I$(src)/../include\nobj-m := incmod.o\nincmod-objs := main.o wrap.o\n' > "$inc/mod/Kbuild"
 cat > "$inc/mod/main.c" <<'EOC'
 #include <linux/module.h>
@@ -128,7 +129,6 @@ static void __exit incmod_exit(void)
 
 module_init(incmod_init);
 module_exit(incmod_exit);
-MODULE_LICENSE("GPL");
 EOC
 printf '#include "impl.c"\n' > "$inc/mod/wrap.c"
 printf '#include <linux/module.h>\n#include "incmod.h"\n\nint incmod_helper(int x)\n{\n\treturn x * 2;\n}\nEXPORT_SYMBOL_GPL(incmod_helper);\n' > "$inc/mod/impl.c"
