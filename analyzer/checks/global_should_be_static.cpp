@@ -55,7 +55,7 @@ void GlobalShouldBeStaticCheck::check_module(const ModuleModel& module, CheckCon
       ctx.report(module, where, message, is_function ? name : std::string());
     };
     for (const FunctionFacts& f : unit->functions)
-      if (!f.is_static && !f.is_inline && f.in_main_file) consider(f.name, true, f.location);
+      if (!f.is_static && !f.is_inline) consider(f.name, true, f.location);
     for (const GlobalVarFacts& g : unit->globals)
       if (!g.is_static && !g.is_static_local && g.is_definition) consider(g.name, false, g.location);
   }

@@ -94,15 +94,17 @@ void print_parse_errors(const UnitFacts& unit, const std::string& base) {
             << " to reproduce with clang-19\n";
 }
 
+// The absolute directory a given path names: the path itself, or the directory of a file.
+std::string directory_of(const std::string& path) {
+  std::error_code error;
+  fs::path absolute = fs::weakly_canonical(fs::absolute(path), error);
+  if (error) absolute = fs::absolute(path);
+  return fs::is_directory(absolute, error) ? absolute.string() : absolute.parent_path().string();
+}
+
 // The root of the tree a path is in (a repository, a DKMS package), or "" when nothing marks one:
 // then reports stay relative to the working directory.
-std::string tree_root_of_path(const std::string& path) {
-  std::error_code error;
-  fs::path start = fs::weakly_canonical(fs::absolute(path), error);
-  if (error) return {};
-  if (!fs::is_directory(start, error)) start = start.parent_path();
-  return marked_tree_root(start.string());
-}
+std::string tree_root_of_path(const std::string& path) { return marked_tree_root(directory_of(path)); }
 
 std::string first_path_directory(const std::string& path) {
   std::error_code error;
@@ -212,11 +214,7 @@ std::string summary_line(const std::vector<Finding>& findings, std::size_t files
 ReadPolicy safe_mode_policy(const std::vector<std::string>& paths) {
   std::vector<std::string> linted;
   for (const std::string& path : paths.empty() ? std::vector<std::string>{"."} : paths) {
-    std::error_code error;
-    fs::path absolute = fs::weakly_canonical(fs::absolute(path), error);
-    if (error) absolute = fs::absolute(path);
-    std::string dir = fs::is_directory(absolute, error) ? absolute.string() : absolute.parent_path().string();
-    linted.push_back(enclosing_repository(dir));
+    linted.push_back(enclosing_repository(directory_of(path)));
   }
   return ReadPolicy::confined(linted, {frontend::clang_resource_dir(), data_dir()});
 }

@@ -175,7 +175,6 @@ struct FunctionFacts {
   SourceLocation location;
   bool is_static = false;
   bool is_inline = false;
-  bool in_main_file = true;
   std::string section;  // ".init.text" for __init, ".exit.text" for __exit, "" otherwise
   std::string return_type;
   std::vector<std::string> params;

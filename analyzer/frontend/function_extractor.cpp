@@ -113,8 +113,6 @@ FunctionFacts describe_function(const FunctionDecl& function, ASTContext& contex
   facts.location = summarizer.location(function.getLocation());
   facts.is_static = function.getStorageClass() == SC_Static;
   facts.is_inline = function.isInlineSpecified();
-  facts.in_main_file = context.getSourceManager().isInMainFile(
-      context.getSourceManager().getExpansionLoc(function.getLocation()));
   if (const auto* section = function.getAttr<SectionAttr>()) facts.section = section->getName().str();
   facts.return_type = function.getReturnType().getCanonicalType().getAsString();
   facts.signature = function.getType().getCanonicalType().getAsString();

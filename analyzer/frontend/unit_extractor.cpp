@@ -312,7 +312,6 @@ void UnitExtractor::handle_function(const FunctionDecl& function, ASTContext& co
   if (function.doesThisDeclarationHaveABody()) {
     if (!own_code(sm, function.getLocation())) return;
     out_.functions.push_back(extract_function(function, context));
-    out_.functions.back().in_main_file = true;  // the unit's own, also from an included .c file
     collect_references(function.getBody(), name.str(), context);
     return;
   }
@@ -339,7 +338,7 @@ void UnitExtractor::handle_variable(const VarDecl& var, ASTContext& context) {
       std::size_t equals = text.find('=');
       // MODULE_LICENSE() and friends in the module's own header count too (lttng's ring-buffer
       // clients declare theirs in the .h file each client .c includes); kernel headers have none.
-      if (equals != std::string::npos && (own || !is_kernel_file(sm, sm.getExpansionLoc(var.getLocation()))))
+      if (equals != std::string::npos && (main || !is_kernel_file(sm, sm.getExpansionLoc(var.getLocation()))))
         out_.module_info.push_back({text.substr(0, equals), text.substr(equals + 1), summarizer_->location(var.getLocation())});
     }
     return;

@@ -44,7 +44,6 @@ ProjectSymbols::ProjectSymbols(const LinkedProject& project) : project_(project)
   for (const ModuleModel& module : project.modules)
     for (const UnitFacts* unit : module.units()) {
       for (const FunctionFacts& function : unit->functions) {
-        if (!function.in_main_file) continue;
         definitions_[function.name].push_back({&module, unit, function.name, true, function.is_static,
                                                function.signature, function.section, function.location});
       }

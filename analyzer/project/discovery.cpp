@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <regex>
@@ -466,21 +467,26 @@ class Discoverer {
 
 }  // namespace
 
-std::string enclosing_repository(const std::string& dir) {
+namespace {
+
+// The nearest of `dir` and its ancestors (the filesystem root aside) that holds one of `markers`,
+// or "". Only names are looked at.
+std::string nearest_with(const std::string& dir, std::initializer_list<const char*> markers) {
   std::error_code error;
   for (fs::path at = dir; !at.empty() && at != at.parent_path(); at = at.parent_path())
-    if (fs::exists(at / ".git", error)) return at.string();
-  return dir;
-}
-
-std::string marked_tree_root(const std::string& dir) {
-  std::error_code error;
-  for (fs::path at = dir; !at.empty(); at = at.parent_path()) {
-    if (fs::exists(at / ".git", error) || fs::exists(at / "dkms.conf", error)) return at.string();
-    if (at == at.parent_path()) break;
-  }
+    for (const char* marker : markers)
+      if (fs::exists(at / marker, error)) return at.string();
   return {};
 }
+
+}  // namespace
+
+std::string enclosing_repository(const std::string& dir) {
+  std::string repository = nearest_with(dir, {".git"});
+  return repository.empty() ? dir : repository;
+}
+
+std::string marked_tree_root(const std::string& dir) { return nearest_with(dir, {".git", "dkms.conf"}); }
 
 std::string tree_root(const std::string& dir) {
   std::string marked = marked_tree_root(dir);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "project/make_variables.h"
@@ -47,23 +48,38 @@ std::string expand(const std::string& text, const std::map<std::string, std::str
   return out;
 }
 
-// "${dkms_tree}/foo/1.0/build/src" -> "src"; "/usr/src/foo-1.0/src" (the installed source, `installed`)
-// -> "src"; "src" -> "src"; anything else with a '$' -> "".
-std::string source_relative(const std::string& dir, const std::string& installed = "") {
-  std::string path = dir;
-  if (!installed.empty() && (path == installed || path.starts_with(installed + "/"))) {
-    path = path.substr(installed.size());
-    if (!path.empty() && path[0] == '/') path.erase(0, 1);
-    if (path.empty()) path = ".";
-  } else if (path.find("dkms_tree") != std::string::npos) {
+// The part of `path` below the package's own tree, DKMS's build tree ($dkms_tree/NAME/VERSION/build)
+// or the installed source (`installed`, /usr/src/NAME-VERSION): "" for the tree itself, "/sub/dir"
+// below it; nullopt for any other path.
+std::optional<std::string> below_package_tree(const std::string& path, const std::string& installed) {
+  if (path.starts_with("$dkms_tree/") || path.starts_with("${dkms_tree}/")) {
     std::size_t build = path.find("/build");
-    if (build == std::string::npos) return "";
-    path = path.substr(build + 6);
-    if (!path.empty() && path[0] == '/') path.erase(0, 1);
+    if (build == std::string::npos || (build + 6 < path.size() && path[build + 6] != '/')) return std::nullopt;
+    return path.substr(build + 6);
+  }
+  if (!installed.empty() && (path == installed || path.starts_with(installed + "/"))) return path.substr(installed.size());
+  return std::nullopt;
+}
+
+// "${dkms_tree}/foo/1.0/build/src" -> "src"; "/usr/src/foo-1.0/src" (the installed source) -> "src";
+// "src" -> "src"; anything else with a '$', or absolute -> "".
+std::string source_relative(const std::string& dir, const std::string& installed) {
+  std::string path = dir;
+  if (std::optional<std::string> below = below_package_tree(dir, installed)) {
+    path = below->empty() ? std::string() : below->substr(1);
     if (path.empty()) path = ".";
   }
   if (path.find('$') != std::string::npos || path.empty() || path[0] == '/') return "";
   return path;
+}
+
+// A MAKE word NAME=PATH with PATH in the package's own tree: the same path under `source_dir`.
+std::string in_source_dir(const std::string& word, const std::string& source_dir, const std::string& installed) {
+  std::size_t equals = word.find('=');
+  if (source_dir.empty() || equals == std::string::npos) return word;
+  std::optional<std::string> below = below_package_tree(word.substr(equals + 1), installed);
+  if (!below || below->find("..") != std::string::npos) return word;
+  return word.substr(0, equals + 1) + source_dir + *below;
 }
 
 void put(std::vector<std::string>& list, std::size_t index, const std::string& value) {
@@ -72,28 +88,6 @@ void put(std::vector<std::string>& list, std::size_t index, const std::string& v
 }
 
 }  // namespace
-
-// A MAKE word NAME=PATH with PATH in DKMS's build tree ($dkms_tree/NAME/VERSION/build/...) or in the
-// installed source (/usr/src/NAME-VERSION/...): the same path under `source_dir`.
-static std::string in_source_dir(const std::string& word, const std::string& source_dir,
-                                 const std::map<std::string, std::string>& vars) {
-  std::size_t equals = word.find('=');
-  if (source_dir.empty() || equals == std::string::npos) return word;
-  std::string value = word.substr(equals + 1), rest;
-  auto var = [&](const char* name) { auto found = vars.find(name); return found == vars.end() ? std::string() : found->second; };
-  std::string installed = "/usr/src/" + var("PACKAGE_NAME") + "-" + var("PACKAGE_VERSION");
-  if (value.starts_with("$dkms_tree/") || value.starts_with("${dkms_tree}/")) {
-    std::size_t build = value.find("/build");
-    if (build == std::string::npos || (build + 6 < value.size() && value[build + 6] != '/')) return word;
-    rest = value.substr(build + 6);
-  } else if (!var("PACKAGE_NAME").empty() && (value == installed || value.starts_with(installed + "/"))) {
-    rest = value.substr(installed.size());
-  } else {
-    return word;
-  }
-  if (rest.find("..") != std::string::npos) return word;
-  return word.substr(0, equals + 1) + source_dir + rest;
-}
 
 DkmsConf parse_dkms_conf_text(const std::string& text, const std::string& source_dir) {
   DkmsConf conf;
@@ -120,15 +114,18 @@ DkmsConf parse_dkms_conf_text(const std::string& text, const std::string& source
     std::string value = expand(words.empty() ? "" : words.front(), vars);
     vars[name] = value;
     if (name == "BUILT_MODULE_NAME") put(conf.module_names, index, value);
-    else if (name == "BUILT_MODULE_LOCATION") put(conf.module_locations, index, source_relative(value));
+    else if (name == "BUILT_MODULE_LOCATION") put(conf.module_locations, index, source_relative(value, ""));
     else if (name == "MAKE") put(makes, index, value);
   }
+  std::string installed = vars.count("PACKAGE_NAME") && vars.count("PACKAGE_VERSION")
+                              ? "/usr/src/" + vars["PACKAGE_NAME"] + "-" + vars["PACKAGE_VERSION"]
+                              : std::string();
   for (const std::string& make : makes) {
     // "(make modules KVERS=$kernelver MODULES_EXTRA='a b'; make KVERS=$kernelver)": each command's words.
     for (const ShellPipeline& pipeline : split_shell_line(make))
       for (const ShellCommand& command : pipeline) {
         std::vector<std::string> words;
-        for (const std::string& word : command.words) words.push_back(in_source_dir(word, source_dir, vars));
+        for (const std::string& word : command.words) words.push_back(in_source_dir(word, source_dir, installed));
         for (const std::string& word : make_variable_words(words))
           if (std::find(conf.make_variables.begin(), conf.make_variables.end(), word) == conf.make_variables.end())
             conf.make_variables.push_back(word);
@@ -140,9 +137,6 @@ DkmsConf parse_dkms_conf_text(const std::string& text, const std::string& source
       else if (words[i].rfind("-C", 0) == 0 && words[i].size() > 2) dir = words[i].substr(2);
       else if (words[i].rfind("M=", 0) == 0) dir = words[i].substr(2);
       else continue;
-      std::string installed = vars.count("PACKAGE_NAME") && vars.count("PACKAGE_VERSION")
-                                  ? "/usr/src/" + vars["PACKAGE_NAME"] + "-" + vars["PACKAGE_VERSION"]
-                                  : std::string();
       if (std::string relative = source_relative(dir, installed); !relative.empty()) conf.make_dirs.push_back(relative);
     }
   }
