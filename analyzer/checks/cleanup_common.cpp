@@ -36,6 +36,7 @@ void report_once(const ModuleModel& module, CheckContext& ctx, std::vector<Clean
   for (CleanupReport& r : reports) {
     Finding& finding = ctx.report(module, r.location, std::move(r.message), std::move(r.function));
     finding.notes = std::move(r.notes);
+    finding.path = std::move(r.path);
   }
 }
 

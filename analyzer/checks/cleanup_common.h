@@ -25,6 +25,7 @@ struct CleanupReport {
   std::string message;
   std::vector<FindingNote> notes;
   std::string function;
+  std::vector<FindingNote> path = {};  // the engine's path notes
 };
 
 // Reports `reports` sorted by location and message, once per location and message (several

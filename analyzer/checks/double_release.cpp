@@ -11,7 +11,8 @@ void DoubleReleaseCheck::check_module(const ModuleModel& module, CheckContext& c
     reports.push_back({d.at,
                        describe(d.resource) + " is released twice on this path: " + d.by + "() here after " +
                            d.first_by + "() at " + short_location(d.first_at),
-                       {{d.first_at, "first released here"}, {d.resource.location, "acquired here"}}, d.function});
+                       {{d.first_at, "first released here"}, {d.resource.location, "acquired here"}}, d.function,
+                       d.path});
   report_once(module, ctx, std::move(reports));
 }
 

@@ -27,7 +27,7 @@ void LeakOnInitErrorCheck::check_module(const ModuleModel& module, CheckContext&
     reports.push_back({leak.return_location,
                        leak.function + "() returns an error here without releasing " + list +
                            (fixes.empty() ? "" : "; call " + fixes + " on this path"),
-                       notes, leak.function});
+                       notes, leak.function, leak.path});
   }
   report_once(module, ctx, std::move(reports));
 }

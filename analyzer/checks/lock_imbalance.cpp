@@ -24,6 +24,7 @@ void report_held_at_return(const ModuleModel& module, CheckContext& ctx, const l
   finding.notes.push_back({h.acquired_at, "taken here with " + h.acquired_with + "()"});
   if (h.released_elsewhere_at.valid())
     finding.notes.push_back({h.released_elsewhere_at, "returns without it here"});
+  finding.path = h.path;
 }
 
 void report_double_lock(const ModuleModel& module, CheckContext& ctx, const locking::DoubleLock& d) {
@@ -33,6 +34,7 @@ void report_double_lock(const ModuleModel& module, CheckContext& ctx, const lock
                         line_of(d.first_locked_at) + "): the task waits for itself (deadlock)";
   Finding& finding = ctx.report(module, d.locked_at, std::move(message), name_of(d.function));
   finding.notes.push_back({d.first_locked_at, by_caller ? "annotated here" : "first taken here"});
+  finding.path = d.path;
 }
 
 void report_unlock_without_lock(const ModuleModel& module, CheckContext& ctx, const locking::UnlockWithoutLock& u) {
@@ -42,6 +44,7 @@ void report_unlock_without_lock(const ModuleModel& module, CheckContext& ctx, co
                                     : "it was already released by " + u.proof_with + "() at " + line_of(u.proof_at));
   Finding& finding = ctx.report(module, u.unlocked_at, std::move(message), name_of(u.function));
   finding.notes.push_back({u.proof_at, failed_try ? "not taken when this fails" : "released here"});
+  finding.path = u.path;
 }
 
 std::string broken_message(const locking::AnnotationBroken& b, const std::string& function) {
@@ -70,6 +73,7 @@ void report_annotation_broken(const ModuleModel& module, CheckContext& ctx, cons
   Finding& finding = ctx.report(module, b.at, broken_message(b, name_of(b.function)), name_of(b.function));
   finding.notes.push_back({b.annotated_at, "annotated here"});
   if (b.proof_at.valid()) finding.notes.push_back({b.proof_at, "released here"});
+  finding.path = b.path;
 }
 
 }  // namespace

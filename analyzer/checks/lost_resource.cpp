@@ -15,7 +15,7 @@ void LostResourceCheck::check_module(const ModuleModel& module, CheckContext& ct
                           lost.handle + "' is not released, stored, returned or handed on" +
                           (release.empty() ? "" : "; call " + release + " before returning, or keep it");
     reports.push_back({lost.return_location, std::move(message), {{lost.resource.location, "acquired here"}},
-                       lost.function});
+                       lost.function, lost.path});
   }
   report_once(module, ctx, std::move(reports));
 }

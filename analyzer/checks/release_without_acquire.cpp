@@ -15,13 +15,15 @@ void ReleaseWithoutAcquireCheck::check_module(const ModuleModel& module, CheckCo
       message = r.by + "() releases " + resource_kind(r.resource) + " that " + acquire + "() at " +
                 short_location(r.resource.location) + " failed to acquire on this path (failure seen at " +
                 short_location(r.failure_learnt_at) + "); release only what succeeded";
-      notes.push_back({r.failure_learnt_at, "the failure branch is taken here"});
+      // The path's first decision is usually that test.
+      if (r.path.empty() || !(r.path.front().location == r.failure_learnt_at))
+        notes.push_back({r.failure_learnt_at, "the failure branch is taken here"});
     } else {
       message = r.by + "() after " + acquire + "() at " + short_location(r.resource.location) +
                 " failed: a failed " + acquire + "() still holds a reference that only " + r.expected +
                 "() drops; call " + r.expected + "() on this path instead";
     }
-    reports.push_back({r.at, std::move(message), std::move(notes), r.function});
+    reports.push_back({r.at, std::move(message), std::move(notes), r.function, r.path});
   }
   report_once(module, ctx, std::move(reports));
 }

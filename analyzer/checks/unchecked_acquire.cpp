@@ -26,7 +26,7 @@ void UncheckedAcquireCheck::check_module(const ModuleModel& module, CheckContext
     std::string message = "the result of " + api + "() at " + short_location(u.resource.location) + " is " + u.use + ": " + api + "() " + failure_test(u.resource.api->fails);
     std::vector<FindingNote> notes;
     if (!(u.used_at == u.resource.location)) notes.push_back({u.resource.location, "acquired here"});
-    reports.push_back({u.used_at, std::move(message), std::move(notes), u.function});
+    reports.push_back({u.used_at, std::move(message), std::move(notes), u.function, u.path});
   }
   report_once(module, ctx, std::move(reports));
 }

@@ -75,6 +75,10 @@ struct BranchCondition {
   bool negated = false;  // only for IsErr / IsErrOrNull; the others negate into each other
   ValueRef subject;  // the tested value (a variable, or a CallResult)
   SourceLocation location;
+  // The condition as written (`IS_ERR(cls)`, `!buf`), for path notes; successor 0 is taken when it
+  // is true, or when it is false with spelling_negated (`!(a && b)` tests b).
+  std::string spelling;
+  bool spelling_negated = false;
   // An Unknown test that compares a value with a non-zero integer constant (`err == -EBUSY`,
   // `ah->type != MTHCA_AH_PCI_POOL`). The subject stays the whole comparison.
   struct ConstantComparison {
@@ -134,6 +138,7 @@ struct SwitchEdge {
 // A block that ends in a switch: the switched value and one edge per successor.
 struct SwitchCases {
   ValueRef operand;
+  SourceLocation location;  // the `switch` keyword
   std::vector<SwitchEdge> edges;  // parallel to BasicBlock::successors
 };
 

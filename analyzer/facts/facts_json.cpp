@@ -70,7 +70,9 @@ json::Value function(const FunctionFacts& fn) {
     if (block.condition) {
       json::Object condition{{"test", to_string(block.condition->test)},
                              {"negated", block.condition->negated},
-                             {"subject", value(block.condition->subject)}};
+                             {"subject", value(block.condition->subject)},
+                             {"spelling", block.condition->spelling},
+                             {"spelling_negated", block.condition->spelling_negated}};
       if (const auto& compared = block.condition->compared)
         condition["compared"] = json::Object{{"operand", value(compared->operand)},
                                              {"constant", compared->constant},

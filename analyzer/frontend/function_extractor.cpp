@@ -154,8 +154,11 @@ FunctionFacts FunctionExtractor::run() {
     }
     if (is_two_way_branch(*cfg_block))
       if (const auto* condition = dyn_cast_or_null<Expr>(cfg_block->getTerminatorCondition(false)))
-        if (bool negated = false; const Expr* tested = tested_here(*cfg_block, condition, negated))
+        if (bool negated = false; const Expr* tested = tested_here(*cfg_block, condition, negated)) {
           block.condition = summarizer_.summarize_condition(tested, negated);
+          block.condition->spelling = summarizer_.spelling(tested);
+          block.condition->spelling_negated = negated;
+        }
     block.counted_loop_test = is_counted_loop_test(*cfg_block);
     if (const auto* statement = dyn_cast_or_null<SwitchStmt>(cfg_block->getTerminatorStmt()))
       block.switch_cases = switch_cases(*statement, *cfg_block);
@@ -170,6 +173,7 @@ FunctionFacts FunctionExtractor::run() {
 SwitchCases FunctionExtractor::switch_cases(const SwitchStmt& statement, const CFGBlock& block) const {
   SwitchCases out;
   out.operand = summarizer_.summarize(statement.getCond());
+  out.location = summarizer_.location(statement.getSwitchLoc());
   std::size_t index = 0;
   for (const CFGBlock::AdjacentBlock& successor : block.succs()) {
     SwitchEdge edge;

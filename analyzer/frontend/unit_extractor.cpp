@@ -1,6 +1,7 @@
 #include "frontend/unit_extractor.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <optional>
 #include <set>
@@ -203,6 +204,28 @@ class ReferenceCollector : public RecursiveASTVisitor<ReferenceCollector> {
   std::optional<clang::SourceLocation> too_deep_;
 };
 
+// The labels an assembler text defines (`name:` at the start of a statement).
+std::vector<std::string> asm_labels(const std::string& text) {
+  std::vector<std::string> labels;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find_first_of("\n;", start);
+    if (end == std::string::npos) end = text.size();
+    std::size_t first = text.find_first_not_of(" \t", start);
+    if (first < end) {
+      std::size_t name_end = first;
+      while (name_end < end && (std::isalnum(static_cast<unsigned char>(text[name_end])) || text[name_end] == '_' ||
+                                text[name_end] == '.' || text[name_end] == '$'))
+        ++name_end;
+      if (name_end > first && name_end < end && text[name_end] == ':' &&
+          !std::isdigit(static_cast<unsigned char>(text[first])))
+        labels.push_back(text.substr(first, name_end - first));
+    }
+    start = end + 1;
+  }
+  return labels;
+}
+
 class UnitExtractor : public ASTConsumer {
  public:
   UnitExtractor(const CompileCommand& command, UnitFacts& out) : command_(command), out_(out) {}
@@ -253,17 +276,22 @@ void UnitExtractor::HandleTranslationUnit(ASTContext& context) {
   summarizer_ = std::make_unique<ValueSummarizer>(context);
   const SourceManager& sm = context.getSourceManager();
   std::vector<std::string> asm_texts;
+  std::set<std::string> asm_defined;
   for (Decl* decl : context.getTranslationUnitDecl()->decls()) {
     if (const auto* function = dyn_cast<FunctionDecl>(decl)) {
       handle_function(*function, context);
     } else if (const auto* var = dyn_cast<VarDecl>(decl)) {
       handle_variable(*var, context);
     } else if (const auto* file_asm = dyn_cast<FileScopeAsmDecl>(decl)) {
-      if (own_code(sm, file_asm->getBeginLoc()))
-        asm_texts.push_back(file_asm->getAsmString()->getString().str());
+      std::string text = file_asm->getAsmString()->getString().str();
+      // Whoever wrote it, top-level asm is assembled into this object: the symbols it defines
+      // (static-call trampolines `__SCT__tp_func_x:` of the tracepoints a unit creates) are the unit's.
+      for (std::string& label : asm_labels(text)) asm_defined.insert(std::move(label));
+      if (own_code(sm, file_asm->getBeginLoc())) asm_texts.push_back(std::move(text));
     }
   }
   collect_export_details(asm_texts);
+  for (const std::string& label : asm_defined) references_.erase(label);
   // EXPORT_SYMBOL(sym) declares `extern typeof(sym) sym;` itself: not an extern the author wrote.
   std::erase_if(out_.extern_decls, [&](const ExternDecl& decl) {
     return std::any_of(out_.exports.begin(), out_.exports.end(), [&](const ExportFacts& exported) {
@@ -312,7 +340,10 @@ void UnitExtractor::handle_function(const FunctionDecl& function, ASTContext& co
   if (function.doesThisDeclarationHaveABody()) {
     if (!own_code(sm, function.getLocation())) return;
     out_.functions.push_back(extract_function(function, context));
-    collect_references(function.getBody(), name.str(), context);
+    // A static function nothing in the unit names is not emitted (lttng's compile-time canaries
+    // `__attribute__((unused)) static int __canary__task_prio(...)`): its references never link.
+    if (function.isExternallyVisible() || function.isReferenced() || function.isUsed())
+      collect_references(function.getBody(), name.str(), context);
     return;
   }
   if (function.getBuiltinID() != 0 || function.getStorageClass() == SC_Static) return;

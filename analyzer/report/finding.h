@@ -36,6 +36,9 @@ struct Finding {
   SourceLocation location;
   std::string message;
   std::vector<FindingNote> notes;
+  // The branch decisions of the path that leads to it, in path order ("assuming 'ret' is false"),
+  // shown after the notes and as a SARIF code flow.
+  std::vector<FindingNote> path;
   std::string function;  // enclosing function, "" at file scope
   std::string module;    // foo for foo.ko
   std::vector<FixIt> fixits;  // applied together by --fix; empty when no fix is mechanical

@@ -34,9 +34,10 @@ std::string format_github(const ReportInput& input) {
   std::string out;
   for (const Finding& finding : input.findings) {
     std::string message = finding.message;
-    for (const FindingNote& note : finding.notes)
-      message += "\n" + relative_path(note.location.file, input.machine_base()) + ":" + std::to_string(note.location.line) +
-                 ": " + note.message;
+    for (const auto* notes : {&finding.notes, &finding.path})
+      for (const FindingNote& note : *notes)
+        message += "\n" + relative_path(note.location.file, input.machine_base()) + ":" +
+                   std::to_string(note.location.line) + ": " + note.message;
     out += std::string("::") + command_for(finding.severity) +
            " file=" + escape(relative_path(finding.location.file, input.machine_base()), true) +
            ",line=" + std::to_string(finding.location.line) + ",col=" + std::to_string(finding.location.column) +

@@ -31,6 +31,13 @@ std::string format_json(const ReportInput& input) {
     object["function"] = finding.function;
     object["module"] = finding.module;
     object["notes"] = std::move(notes);
+    llvm::json::Array path;
+    for (const FindingNote& step : finding.path) {
+      llvm::json::Object object = location_json(step.location, input.machine_base());
+      object["message"] = step.message;
+      path.push_back(std::move(object));
+    }
+    object["path"] = std::move(path);
     llvm::json::Array fixits;
     for (const FixIt& fix : finding.fixits)
       fixits.push_back(llvm::json::Object{{"file", relative_path(fix.file, input.machine_base())},

@@ -55,6 +55,20 @@ std::string rule_name(const std::string& id) {
   return name;
 }
 
+// One code flow: the path's branch decisions in order, then the finding itself.
+llvm::json::Array code_flow(const Finding& finding, const std::string& base) {
+  llvm::json::Array locations;
+  auto step = [&](const SourceLocation& at, const std::string& message, const char* importance) {
+    llvm::json::Object location = physical_location(at, base);
+    location["message"] = llvm::json::Object{{"text", message}};
+    locations.push_back(llvm::json::Object{{"location", std::move(location)}, {"importance", importance}});
+  };
+  for (const FindingNote& decision : finding.path) step(decision.location, decision.message, "important");
+  step(finding.location, finding.message, "essential");
+  llvm::json::Array thread_flows{llvm::json::Object{{"locations", std::move(locations)}}};
+  return llvm::json::Array{llvm::json::Object{{"threadFlows", std::move(thread_flows)}}};
+}
+
 }  // namespace
 
 std::string format_sarif(const ReportInput& input) {
@@ -92,6 +106,7 @@ std::string format_sarif(const ReportInput& input) {
       related.push_back(std::move(location));
     }
     if (!related.empty()) result["relatedLocations"] = std::move(related);
+    if (!finding.path.empty()) result["codeFlows"] = code_flow(finding, input.machine_base());
     if (!finding.fixits.empty()) {
       // One SARIF fix per finding: all its fix-its are applied together (kmodlint --fix).
       std::map<std::string, llvm::json::Array> by_file;

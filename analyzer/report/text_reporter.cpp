@@ -33,6 +33,7 @@ class TextWriter {
     for (const Finding& finding : input_.findings) {
       line(finding.location, finding.severity, finding.message + " [" + finding.check_id + "]");
       for (const FindingNote& note : finding.notes) line(note.location, Severity::Note, note.message);
+      for (const FindingNote& step : finding.path) line(step.location, Severity::Note, step.message);
       for (const FixIt& fix : finding.fixits) out_ += "  fix-it (kmodlint --fix): " + describe(fix) + "\n";
     }
     return out_;

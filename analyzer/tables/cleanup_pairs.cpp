@@ -234,8 +234,10 @@ CleanupPair parse_pair(const YAML::Node& p, const std::string& path) {
     wrong.callee = callee_of(w, wrong.name, path);
     wrong.match_macro = parse_match(w, path);
     std::string when = yaml_required_string(w, "when", path);
-    if (when != "always" && when != "teardown") yaml_fail(w["when"], path, "key 'when': expected always or teardown");
+    if (when != "always" && when != "teardown" && when != "unreleased")
+      yaml_fail(w["when"], path, "key 'when': expected always, teardown or unreleased");
     wrong.teardown_only = when == "teardown";
+    wrong.before_release_ok = when == "unreleased";
     wrong.reason = yaml_required_string(w, "reason", path);
     pair.wrong_release.push_back(wrong);
   }

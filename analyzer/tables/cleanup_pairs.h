@@ -79,6 +79,9 @@ struct WrongRelease {
   std::string callee;
   bool match_macro = false;
   bool teardown_only = false;  // when: teardown
+  // when: unreleased: a step before the release (flush_workqueue() before destroy_workqueue()),
+  // wrong only when the function does not go on to release the same handle.
+  bool before_release_ok = false;
   std::string reason;
 };
 

@@ -99,6 +99,15 @@ const SerializerInfo* EntryPointTable::find_serializer(const std::string& id) co
   return nullptr;
 }
 
+std::vector<const ArmingCall*> EntryPointTable::arming_calls(const std::string& callee) const {
+  std::vector<const ArmingCall*> out;
+  if (callee.empty()) return out;
+  for (const Registration& r : registrations)
+    for (const ArmingCall& arm : r.armed_by)
+      if (arm.name == callee) out.push_back(&arm);
+  return out;
+}
+
 const Registration* EntryPointTable::find_registration_by_callee(const std::string& callee) const {
   for (const Registration& r : registrations)
     if (r.match != "macro" && r.callee == callee) return &r;
@@ -182,7 +191,7 @@ EntryPointTable load_entry_point_table(const std::string& path, bool user_table)
     for_each_in(root, "registrations", path, required, [&](const YAML::Node& n) {
       yaml_reject_unknown_keys(n,
                                {"name", "kind", "callee", "match", "family", "callbacks", "ops_args", "assigns",
-                                "cleanup_pair", "source", "notes"},
+                                "cleanup_pair", "object_arg", "armed_by", "source", "notes"},
                                path);
       Registration r;
       r.name = yaml_required_string(n, "name", path);
@@ -231,6 +240,16 @@ EntryPointTable load_entry_point_table(const std::string& path, bool user_table)
         }
         r.ops_args.push_back(ops);
       });
+      r.object_arg = yaml_int(n, "object_arg", path, -1);
+      for_each_in(n, "armed_by", path, false, [&](const YAML::Node& a) {
+        yaml_reject_unknown_keys(a, {"name", "arg"}, path);
+        yaml_require(a, "arg", path);
+        ArmingCall arm{yaml_required_string(a, "name", path), yaml_int(a, "arg", path, -1)};
+        if (arm.arg < 0) yaml_fail(a["arg"], path, "key 'arg': expected an argument index >= 0");
+        r.armed_by.push_back(std::move(arm));
+      });
+      if (r.armed_by.empty() != (r.object_arg < 0))
+        yaml_fail(n, path, "registration '" + r.name + "': object_arg and armed_by go together");
       for_each_in(n, "assigns", path, true, [&](const YAML::Node& a) {
         yaml_reject_unknown_keys(a, {"struct", "field", "macro_arg", "target_macro_arg", "target_member"}, path);
         r.assigns.push_back({yaml_required_string(a, "struct", path), yaml_required_string(a, "field", path),

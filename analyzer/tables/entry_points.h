@@ -89,6 +89,13 @@ struct RegistrationAssign {
   std::string target_member;
 };
 
+// A call that makes a set-up callback runnable (mod_timer() for timer_setup()'s): `arg` is the
+// object the set-up call initialised.
+struct ArmingCall {
+  std::string name;
+  int arg = 0;
+};
+
 struct Registration {
   std::string name;
   std::string kind;    // function, inline, macro
@@ -99,6 +106,10 @@ struct Registration {
   std::vector<RegistrationOpsArg> ops_args;
   std::vector<RegistrationAssign> assigns;
   std::string cleanup_pair;
+  // Set-up only (timer_setup, tasklet_setup): the callbacks cannot run before one of armed_by is
+  // called on the object of argument object_arg; empty: they can run from this call on.
+  int object_arg = -1;
+  std::vector<ArmingCall> armed_by;
   std::string source;
   std::string notes;
 };
@@ -124,6 +135,8 @@ struct EntryPointTable {
   const SerializerInfo* find_serializer(const std::string& id) const;
   // The registration whose AST callee is `callee` (match: call entries only).
   const Registration* find_registration_by_callee(const std::string& callee) const;
+  // The armed_by entries of every registration that `callee` arms (mod_timer: timer_setup's).
+  std::vector<const ArmingCall*> arming_calls(const std::string& callee) const;
   const Registration* find_registration(const std::string& name) const;
   // The context of `record.field`, also through nested structs; null when not a callback field.
   const CallContext* field_context(const std::string& record, const std::string& field) const;

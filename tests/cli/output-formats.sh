@@ -46,6 +46,30 @@ assert r["partialFingerprints"]
 if [ $status -eq 1 ] && grep -q '^::warning file=noexit.c,line=11,col=1,title=kmodlint missing-module-exit::module' "$work/github"
 then pass "github"; else fail "github" "exit $status" "$(cat "$work/github")"; fi
 
+# Path notes: the branch decisions after the acquire, as note lines, a json "path" and a SARIF
+# code flow (lost-resource/ioctl-buffer-on-error: buf leaks when copy_from_user() fails).
+cp -r "$(dirname "$fixture")/../lost-resource/ioctl-buffer-on-error" "$work/path"
+"$kmodlint" --color never "$work/path" >"$work/path.text" 2>/dev/null; status=$?
+expected_notes="$work/path/lrioctl.c:14:8: note: acquired here
+$work/path/lrioctl.c:15:6: note: assuming '!buf' is false
+$work/path/lrioctl.c:17:6: note: assuming 'copy_from_user(buf, (void __user *)arg, 256)' is true"
+if [ $status -eq 1 ] && [ "$(grep ': note: ' "$work/path.text" | sed "s|^\([^/]\)|$PWD/\1|")" = "$expected_notes" ]; then
+  pass "path notes in text"; else fail "path notes in text" "exit $status" "$(cat "$work/path.text")"; fi
+"$kmodlint" --format json --output "$work/path.json" "$work/path" 2>/dev/null
+"$kmodlint" --format sarif --output "$work/path.sarif" "$work/path" 2>/dev/null
+if python3 -c '
+import json, sys
+[f] = json.load(open(sys.argv[1]))["findings"]
+assert [(s["line"], s["message"]) for s in f["path"]] == [
+    (15, "assuming \x27!buf\x27 is false"),
+    (17, "assuming \x27copy_from_user(buf, (void __user *)arg, 256)\x27 is true")], f["path"]
+[r] = json.load(open(sys.argv[2]))["runs"][0]["results"]
+[flow] = r["codeFlows"]
+steps = [(l["location"]["physicalLocation"]["region"]["startLine"], l["importance"])
+         for l in flow["threadFlows"][0]["locations"]]
+assert steps == [(15, "important"), (17, "important"), (18, "essential")], steps
+' "$work/path.json" "$work/path.sarif"; then pass "path notes in json and sarif"; else fail "path notes in json and sarif"; fi
+
 cd "$work" && make_module "$work/clean" clean
 "$kmodlint" "$work/clean" >"$work/clean.out" 2>/dev/null; status=$?
 if [ $status -eq 0 ] && [ ! -s "$work/clean.out" ]; then pass "clean module exits 0"; else fail "clean module exits 0" "exit $status"; fi

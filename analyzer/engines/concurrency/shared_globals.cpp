@@ -82,6 +82,18 @@ class Analyzer {
   std::map<const FunctionFacts*, std::vector<int>> entries_by_function_;
   std::set<int> entries_with_specific_registration_;
   std::map<const FunctionFacts*, bool> unregisters_;  // the function (transitively) unregisters something
+  // Callbacks set up on an object (timer_setup(&t, cb)) that run only once it is armed
+  // (mod_timer(&t, ...)), by the object as armed_object() names it.
+  std::map<std::string, std::set<int>> entries_by_armed_object_;
+
+  // The object a set-up or arming call is given, the same in both calls: a global by its path
+  // (&core_timer.timer), a member of any instance by its struct and field (&dev->timer).
+  static std::string armed_object(const ValueRef& v) {
+    if (v.kind == ValueRef::Kind::Global) return "G:" + v.root + v.path;
+    if (!v.field.empty() && !v.record.empty()) return "R:" + v.record + "." + v.field;
+    if (v.kind == ValueRef::Kind::Local || v.kind == ValueRef::Kind::Param) return "L:" + v.root + v.path;
+    return {};
+  }
 
   int add_entry(FunctionRef ref, EntryPoint::Phase phase, std::string how, CallContext ctx, SourceLocation where) {
     for (int i = 0; i < static_cast<int>(result_.entries.size()); ++i) {
@@ -158,6 +170,9 @@ class Analyzer {
           if (!target.function) continue;
           int index = add_entry(target, EntryPoint::Phase::Callback, reg->name + " callback", cb.context, call.location);
           entries_with_specific_registration_.insert(index);
+          if (!reg->armed_by.empty() && reg->object_arg < static_cast<int>(call.args.size()))
+            if (std::string object = armed_object(call.args[reg->object_arg]); !object.empty())
+              entries_by_armed_object_[object].insert(index);
         }
       }
     }
@@ -203,8 +218,17 @@ class Analyzer {
     }
     if (event.kind != Event::Kind::Call) return out;
     const CallEvent& call = f.calls[event.index];
+    // mod_timer(&t, ...): what timer_setup(&t, cb) set up can run from here on.
+    for (const ArmingCall* arm : eps_.arming_calls(call.callee))
+      if (arm->arg < static_cast<int>(call.args.size()))
+        if (auto it = entries_by_armed_object_.find(armed_object(call.args[arm->arg])); it != entries_by_armed_object_.end())
+          out.insert(it->second.begin(), it->second.end());
     const Registration* reg = eps_.find_registration_by_callee(call.callee);
     if (!reg) return out;
+    // timer_setup(): set up, not yet runnable (unless the object cannot be named).
+    if (!reg->armed_by.empty() && reg->object_arg < static_cast<int>(call.args.size()) &&
+        !armed_object(call.args[reg->object_arg]).empty())
+      return out;
     bool specific = false;
     for (const ValueRef& arg : call.args) {
       if (arg.kind == ValueRef::Kind::Function) {

@@ -12,7 +12,8 @@ void Engine::release(Ctx& ctx, State& state, Resource& r, const std::string& by,
   const std::string& fname = ctx.fn->function->name;
   if (!r.live()) {
     if (definite && r.definite_release && !idempotent && ctx.phase != Phase::Helper)
-      events.double_releases.push_back({acquire_site(r.site), fname, at, by, r.released_at, r.released_by});
+      events.double_releases.push_back(
+          {acquire_site(r.site), fname, at, by, r.released_at, r.released_by, state.trail.since(r.acquired_on)});
     return;
   }
   int site_id = r.site;
@@ -113,8 +114,8 @@ bool Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
     if (differs && primary_equal && stable_difference && !exact_live_match && !has_sibling(r.site) && !via_helper &&
         r.live() && ctx.phase != Phase::Helper) {
       // Same object, different secondary component (free_irq with another dev_id).
-      events.mismatches.push_back(
-          {Mismatch::How::DifferentArguments, acquire_site(r.site), ctx.fn->function->name, at, by, {}});
+      events.mismatches.push_back({Mismatch::How::DifferentArguments, acquire_site(r.site), ctx.fn->function->name,
+                                   at, by, {}, state.trail.since(r.acquired_on)});
       released_sites.insert(r.site);
       state.erase(r.site);
       return true;
@@ -130,7 +131,8 @@ bool Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
           reported_.insert({at, r.site, 3}).second)
         events.releases_without_acquire.push_back({ReleaseWithoutAcquire::How::FailedRegistration,
                                                    acquire_site(r.site), ctx.fn->function->name, at, by, {},
-                                                   acquired_by->failure_release.front()});
+                                                   acquired_by->failure_release.front(),
+                                                   state.trail.since(r.acquired_on)});
     }
     // Equal, or nothing comparable (a release of the same API on an unknown value: a loop over an
     // array, an expression): it may release this resource, stop worrying about it.
@@ -298,11 +300,14 @@ bool Engine::apply_wrong_releases(Ctx& ctx, State& state, int call_index, std::s
     // An array element (input_free_device(grip->dev[i]) after element i failed to register): the
     // element released need not be the one the resource is.
     if (key.empty() || call.args[0].path.find("[]") != std::string::npos) continue;
+    // flush_workqueue() before the destroy_workqueue() (or a helper that may call it) that follows:
+    // a step of the teardown, not a release taken for another.
+    if (match.api->before_release_ok && release_follows(ctx, match.pair, call_index, call.args[0])) continue;
     for (Resource& r : state.resources) {
       if (sites_[r.site].pair != match.pair || !r.live() || released_sites.count(r.site)) continue;
       if (r.comps.empty() || !r.comps[0].count(key)) continue;
       events.mismatches.push_back({Mismatch::How::WrongFunction, acquire_site(r.site), fn.name, call.location,
-                                   match.api->name, match.api->reason});
+                                   match.api->name, match.api->reason, state.trail.since(r.acquired_on)});
       int id = r.site;
       released_sites.insert(id);
       state.erase(id);
@@ -351,6 +356,7 @@ bool Engine::apply_acquires(Ctx& ctx, State& state, int call_index) {
     }
     Resource r;
     r.site = site_for(match.pair, match.api, call.location, fn.name);
+    r.acquired_on = state.trail;
     for (const HandleComponent& c : match.api->handle) {
       std::vector<ValueKey> keys = component_keys(c, call, call_index, fn);
       add_element_names(state, keys);
@@ -419,6 +425,7 @@ bool Engine::apply_helper(Ctx& ctx, State& state, int call_index) {
   for (const Summary::Acquire& acq : s.acquires) {
     Resource r;
     r.site = acq.site;
+    r.acquired_on = state.trail;
     for (const auto& comp : acq.comps) {
       std::set<ValueKey> keys;
       for (const ValueKey& k : comp) {

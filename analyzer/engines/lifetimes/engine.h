@@ -92,6 +92,8 @@ class Engine {
 
   LifetimeEvents events;
   std::map<std::pair<SourceLocation, std::string>, std::set<int>> leaks_;  // (return, function) -> sites
+  // (return, function) -> the trail of the first path that leaks there, and where its notes start.
+  std::map<std::pair<SourceLocation, std::string>, std::pair<PathTrail, PathTrail>> leak_paths_;
   // (return, function, site) where the leaked resource is a failed registration that still holds
   // a reference (its failure_release is owed, not its release).
   std::set<std::tuple<SourceLocation, std::string, int>> failed_held_leaks_;
@@ -212,6 +214,12 @@ class Engine {
   void process_assign(Ctx& ctx, State& state, const AssignEvent& assign);
   void process_return(Ctx& ctx, State& state, const ReturnEvent& ret, bool failure);
   std::vector<State> branch(Ctx& ctx, State state, const BasicBlock& block);
+  std::vector<State> refine_by_branch(Ctx& ctx, State state, const BasicBlock& block);
+  void trust_guarded_releases(Ctx& ctx, std::vector<State>& out, const BasicBlock& block) const;
+  static void record_decisions(std::vector<State>& out, const BasicBlock& block);
+  void note_leaks(const State& state, const ReturnEvent& ret, const FunctionFacts& fn,
+                  const std::vector<const Resource*>& leaked);
+  static bool holds_call_status(const FunctionFacts& fn, const ValueRef& subject);
   bool steps_handle_pointer(State& state, const AssignEvent& assign) const;
   void refine_by_constant(std::vector<State>& out, const BranchCondition::ConstantComparison& compared,
                           const FunctionFacts& fn);
@@ -223,6 +231,7 @@ class Engine {
   bool first_loop_test(Ctx& ctx, int block, int from);
   bool reads_only(const std::string& callee, const UnitFacts* unit) const;
   bool release_between(const Ctx& ctx, int site, int return_block, bool of_array_element) const;
+  bool release_follows(const Ctx& ctx, const CleanupPair* pair, int call_index, const ValueRef& handle) const;
 
   const ModuleModel& module_;
   const CleanupPairTable& pairs_;

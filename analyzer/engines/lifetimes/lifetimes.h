@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "link/module_model.h"
+#include "report/finding.h"
 #include "tables/api_names.h"
 #include "tables/cleanup_pairs.h"
 #include "tables/driver_lifecycle.h"
@@ -47,6 +48,7 @@ struct LeakOnError {
   // Per element of `leaked`: the call failed but still holds a reference (device_register), so
   // the path owes its failure_release (put_device), not its release.
   std::vector<bool> failed_but_held;
+  std::vector<FindingNote> path;  // the branch decisions that lead here (path notes)
 };
 
 // A resource the acquire function keeps on success that the release function never releases.
@@ -80,6 +82,7 @@ struct Mismatch {
   SourceLocation at;
   std::string by;      // the callee
   std::string reason;  // WrongFunction: the table's reason
+  std::vector<FindingNote> path;  // the branch decisions that lead here (path notes)
 };
 
 // The same resource released twice on one path.
@@ -90,6 +93,7 @@ struct DoubleRelease {
   std::string by;
   SourceLocation first_at;
   std::string first_by;
+  std::vector<FindingNote> path;  // the branch decisions that lead here (path notes)
 };
 
 // module_exit names a function with no calls while module_init keeps resources only exit can release.
@@ -109,6 +113,7 @@ struct LostResource {
   SourceLocation return_location;
   bool failure_return = false;  // an error return (of a function not on the init/probe path)
   std::string handle;           // the local that named it last ("buf")
+  std::vector<FindingNote> path;  // the branch decisions that lead here (path notes)
 };
 
 // A release of a handle whose acquire failed on this path (an unwind label that releases what the
@@ -125,6 +130,7 @@ struct ReleaseWithoutAcquire {
   std::string by;
   SourceLocation failure_learnt_at;  // AcquireFailed: the test that took the failure branch
   std::string expected;              // FailedRegistration: the right release (failure_release[0])
+  std::vector<FindingNote> path;  // the branch decisions that lead here (path notes)
 };
 
 // The result of an acquire that can fail is used before any test of it on the path.
@@ -133,6 +139,7 @@ struct UncheckedAcquire {
   std::string function;
   SourceLocation used_at;
   std::string use;  // "dereferenced before any test", "kept in wq untested when f() returns success"
+  std::vector<FindingNote> path;  // the branch decisions that lead here (path notes)
 };
 
 // A resource that a function off the init/probe path (a callback, or a helper of one) acquires

@@ -98,7 +98,7 @@ void Engine::find_lost(Ctx& ctx, const State& state, const ReturnEvent& ret, boo
       continue;
     SourceLocation at = ret.location.valid() ? ret.location : fn.end_location;
     if (!reported_.insert({at, r.site, kLost}).second) continue;
-    events.lost.push_back({acquire_site(r.site), fn.name, at, failure, handle});
+    events.lost.push_back({acquire_site(r.site), fn.name, at, failure, handle, state.trail.since(r.acquired_on)});
   }
 }
 
@@ -352,7 +352,7 @@ void Engine::find_unchecked_uses(Ctx& ctx, State& state, const std::vector<std::
       if (use.empty()) continue;
       r.tested = true;  // once per path
       if (reported_.insert({at, r.site, kUncheckedUse}).second)
-        events.unchecked.push_back({acquire_site(r.site), fn.name, at, use});
+        events.unchecked.push_back({acquire_site(r.site), fn.name, at, use, state.trail.since(r.acquired_on)});
     }
   }
 }
@@ -425,7 +425,8 @@ void Engine::find_unchecked_at_return(Ctx& ctx, const State& state, bool failure
     if (!kept || optional_in_module(r) || only_released_tolerantly(r)) continue;
     if (!reported_.insert({site.location, r.site, kUncheckedKept}).second) continue;
     events.unchecked.push_back({acquire_site(r.site), fn.name, site.location,
-                                "kept in " + spelling(*kept, fn) + " untested when " + fn.name + "() returns success"});
+                                "kept in " + spelling(*kept, fn) + " untested when " + fn.name + "() returns success",
+                                state.trail.since(r.acquired_on)});
   }
 }
 
@@ -460,11 +461,12 @@ bool Engine::release_of_failed(Ctx& ctx, State& state, const CleanupPair* pair, 
     // request_firmware(&fw, ...) leaves fw NULL when it fails.
     if (from == HandleComponent::From::OutArg && api->null_ok) return false;
     SourceLocation learnt = it->learnt_at;
+    std::vector<FindingNote> path = state.trail.since(it->learnt_on);
     int site_id = it->site;
     state.failed.erase(it);
     if (reported_.insert({at, site_id, kReleaseOfFailed}).second)
       events.releases_without_acquire.push_back({ReleaseWithoutAcquire::How::AcquireFailed, acquire_site(site_id),
-                                                 ctx.fn->function->name, at, by, learnt, {}});
+                                                 ctx.fn->function->name, at, by, learnt, {}, std::move(path)});
     return true;
   }
   return false;

@@ -4,6 +4,7 @@
 #include <deque>
 #include <unordered_set>
 
+#include "common/identifier_text.h"
 #include "engines/lifetimes/engine.h"
 
 namespace kmodlint::lifetimes {
@@ -133,6 +134,40 @@ bool Engine::release_between(const Ctx& ctx, int site_id, int return_block, bool
   return false;
 }
 
+// After call `call_index`, can the function reach a release of `pair` on `handle` (by its
+// spelling), or a call of a module function given the object the handle is in (or no argument),
+// which may release it?
+bool Engine::release_follows(const Ctx& ctx, const CleanupPair* pair, int call_index, const ValueRef& handle) const {
+  const FunctionFacts& fn = *ctx.fn->function;
+  auto same = [&](const ValueRef& a) { return a.kind == handle.kind && a.root == handle.root && a.path == handle.path; };
+  auto releases = [&](const CallEvent& call) {
+    if (releases_pair(call, pair)) return std::any_of(call.args.begin(), call.args.end(), same);
+    if (call.callee.empty() || !module_.resolve_function(call.callee, ctx.fn->unit).function) return false;
+    return call.args.empty() || std::any_of(call.args.begin(), call.args.end(), [&](const ValueRef& a) {
+             return a.kind == handle.kind && a.root == handle.root;
+           });
+  };
+  int start = ctx.call_block[call_index];
+  if (start < 0) return false;
+  bool after = false;
+  for (const Event& e : fn.blocks[start].events) {
+    if (e.kind != Event::Kind::Call) continue;
+    if (after && releases(fn.calls[e.index])) return true;
+    if (e.index == call_index) after = true;
+  }
+  std::set<int> seen{start};
+  std::deque<int> queue(fn.blocks[start].successors.begin(), fn.blocks[start].successors.end());
+  while (!queue.empty()) {
+    int b = queue.front();
+    queue.pop_front();
+    if (b < 0 || b >= static_cast<int>(fn.blocks.size()) || !seen.insert(b).second) continue;
+    for (const Event& e : fn.blocks[b].events)
+      if (e.kind == Event::Kind::Call && releases(fn.calls[e.index])) return true;
+    queue.insert(queue.end(), fn.blocks[b].successors.begin(), fn.blocks[b].successors.end());
+  }
+  return false;
+}
+
 // A return of an int function fails with a negative constant, PTR_ERR() or a value this path
 // knows is negative; one of a pointer function with a constant (NULL) or ERR_PTR().
 bool Engine::failure_return(const Ctx& ctx, const State& state, const ReturnEvent& ret) const {
@@ -204,14 +239,17 @@ void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret, bool
   if (!failure) {
     // `return helper();` passes on the helper's failure, and what it left held then.
     if (ctx.phase != Phase::Acquire || ret.value.kind != ValueRef::Kind::CallResult) return;
+    std::vector<const Resource*> leaked;
     for (const Resource& r : state.resources)
-      if (r.live() && r.held_if_fails == key && !sites_[r.site].pair->managed) leaks_[{ret.location, fn.name}].insert(r.site);
+      if (r.live() && r.held_if_fails == key && !sites_[r.site].pair->managed) leaked.push_back(&r);
+    note_leaks(state, ret, fn, leaked);
     return;
   }
   int return_block = -1;
   for (const BasicBlock& block : fn.blocks)
     for (const Event& e : block.events)
       if (e.kind == Event::Kind::Return && &fn.returns[e.index] == &ret) return_block = block.id;
+  std::vector<const Resource*> leaked;
   for (const Resource& r : state.resources) {
     if (!r.live() || sites_[r.site].pair->managed) continue;
     // Returning its own failure, unless the failed call still holds a reference (device_register).
@@ -224,9 +262,24 @@ void Engine::process_return(Ctx& ctx, State& state, const ReturnEvent& ret, bool
       continue;
     // A helper that fails with the handle in its caller's storage leaves it to the caller's unwinding.
     if (ctx.phase == Phase::Helper && kept_outside(r)) continue;
-    leaks_[{ret.location, fn.name}].insert(r.site);
+    leaked.push_back(&r);
     if (r.status == Resource::Status::FailedHeld) failed_held_leaks_.insert({ret.location, fn.name, r.site});
   }
+  note_leaks(state, ret, fn, leaked);
+}
+
+// The resources of `leaked` leak at the error return `ret` on this path. The first path that leaks
+// there gives the path notes, from the earliest acquire it leaks.
+void Engine::note_leaks(const State& state, const ReturnEvent& ret, const FunctionFacts& fn,
+                        const std::vector<const Resource*>& leaked) {
+  if (leaked.empty()) return;
+  std::pair<SourceLocation, std::string> where{ret.location, fn.name};
+  const Resource* earliest = leaked.front();
+  for (const Resource* r : leaked) {
+    leaks_[where].insert(r->site);
+    if (r->acquired_on.length() < earliest->acquired_on.length()) earliest = r;
+  }
+  leak_paths_.try_emplace(where, state.trail, earliest->acquired_on);
 }
 
 // A function of the module that calls nothing and assigns only its own plain locals: a getter.
@@ -351,6 +404,81 @@ bool Engine::assume_differs(State& state, const ValueKey& key, std::int64_t valu
 }
 
 std::vector<State> Engine::branch(Ctx& ctx, State state, const BasicBlock& block) {
+  std::vector<State> out = refine_by_branch(ctx, std::move(state), block);
+  trust_guarded_releases(ctx, out, block);
+  record_decisions(out, block);
+  return out;
+}
+
+// A branch both ways of which this path can take: each way remembers which it took.
+void Engine::record_decisions(std::vector<State>& out, const BasicBlock& block) {
+  if (std::count_if(out.begin(), out.end(), [](const State& s) { return !s.infeasible; }) < 2) return;
+  for (std::size_t i = 0; i < out.size() && i < block.successors.size(); ++i) {
+    if (out[i].infeasible || block.successors[i] < 0) continue;
+    if (block.switch_cases)
+      out[i].trail = out[i].trail.then(block.switch_cases->location, switch_decision(*block.switch_cases, i));
+    else if (block.condition && out.size() == 2)
+      out[i].trail = out[i].trail.then(block.condition->location, branch_decision(*block.condition, static_cast<int>(i)));
+  }
+}
+
+// `if (payload_sz > sizeof(req->mpb)) kfree(payload);`, `if (reserved_io) release_region(...)`:
+// a release the author guarded with a condition this path cannot decide. The guard says when the
+// function holds the resource in a way the walk cannot follow (an arithmetic bound, a flag set
+// beside the acquire), so the path that skips the release does not lose it (lost-resource) and the
+// path that enters it does not release a failed acquire (release-without-acquire). Not when the
+// guard is a call's status (`if (rc) kfree(parts)` after handing parts to a callee that may keep
+// it only sometimes) or names the handle itself (what the path knows of it decides those).
+void Engine::trust_guarded_releases(Ctx& ctx, std::vector<State>& out, const BasicBlock& block) const {
+  if (!block.condition || block.successors.size() != 2 || out.size() != 2) return;
+  if (out[0].infeasible || out[1].infeasible) return;  // decided
+  const FunctionFacts& fn = *ctx.fn->function;
+  const BranchCondition& c = *block.condition;
+  if (holds_call_status(fn, c.subject)) return;
+  ValueKey subject = key_of(c.subject, fn);
+  auto guard_names = [&](const std::set<ValueKey>& names) {
+    if (!subject.empty() && (names.count(subject) || names.count(subject.bare()))) return true;
+    return std::any_of(names.begin(), names.end(), [&](const ValueKey& k) {
+      return k.plain(ValueKey::Kind::Local) && k.path.empty() && mentions_as_value(c.subject.text, k.root);
+    });
+  };
+  for (int i = 0; i < 2; ++i) {
+    int guarded = block.successors[i], join = block.successors[1 - i];
+    if (guarded < 0 || join < 0 || guarded >= static_cast<int>(fn.blocks.size())) continue;
+    const BasicBlock& then_block = fn.blocks[guarded];
+    // if (...) release(x); with no else: the guarded block falls through to where the skip goes.
+    if (std::find(then_block.successors.begin(), then_block.successors.end(), join) == then_block.successors.end())
+      continue;
+    for (const Event& e : then_block.events) {
+      if (e.kind != Event::Kind::Call) continue;
+      const CallEvent& call = fn.calls[e.index];
+      std::vector<ValueKey> args;
+      for (const ValueRef& a : call.args) {
+        std::vector<ValueKey> keys = keys_of(a, fn);
+        args.insert(args.end(), keys.begin(), keys.end());
+      }
+      if (ctx.phase == Phase::Standalone)
+        for (Resource& r : out[1 - i].resources)
+          if (r.live() && !r.comps.empty() && releases_pair(call, sites_[r.site].pair) && names_any(r.comps[0], args) &&
+              !guard_names(r.comps[0]) && !guard_names(r.status_keys))
+            r.handed_over = true;
+      std::erase_if(out[i].failed, [&](const FailedAcquire& f) {
+        return releases_pair(call, sites_[f.site].pair) && names_any(f.handle, args) && !guard_names(f.handle);
+      });
+    }
+  }
+}
+
+// The tested value is a variable the function assigns a call's result to (`rc = f(...)`).
+bool Engine::holds_call_status(const FunctionFacts& fn, const ValueRef& subject) {
+  if (subject.kind != ValueRef::Kind::Local || !subject.path.empty() || subject.dereferenced) return false;
+  return std::any_of(fn.assigns.begin(), fn.assigns.end(), [&](const AssignEvent& a) {
+    return a.value.kind == ValueRef::Kind::CallResult && a.target.kind == ValueRef::Kind::Local &&
+           a.target.root == subject.root && a.target.path.empty();
+  });
+}
+
+std::vector<State> Engine::refine_by_branch(Ctx& ctx, State state, const BasicBlock& block) {
   std::vector<State> out;
   out.reserve(block.successors.size());
   for (std::size_t i = 0; i + 1 < block.successors.size(); ++i) out.push_back(state);
@@ -441,7 +569,7 @@ std::vector<State> Engine::branch(Ctx& ctx, State state, const BasicBlock& block
               if (k.kind != ValueKey::Kind::Record && k.kind != ValueKey::Kind::CallResult) handle.insert(k);
           if (!handle.empty()) {
             std::erase_if(s.failed, [&](const FailedAcquire& f) { return f.site == r.site; });
-            s.failed.push_back({r.site, std::move(handle), c.location});
+            s.failed.push_back({r.site, std::move(handle), c.location, s.trail});
             std::sort(s.failed.begin(), s.failed.end());
           }
         }

@@ -36,7 +36,9 @@ std::map<std::string, int> locals_naming_params(const FunctionFacts& f) {
 
 void Engine::emit_leaks() {
   for (const auto& [where, sites] : leaks_) {
-    LeakOnError leak{where.first, where.second, {}};
+    LeakOnError leak{where.first, where.second, {}, {}, {}};
+    if (auto path = leak_paths_.find(where); path != leak_paths_.end())
+      leak.path = path->second.first.since(path->second.second);
     std::set<SourceLocation> listed;
     for (int s : sites)
       if (listed.insert(site(s).location).second) {  // one per acquiring call
@@ -46,6 +48,7 @@ void Engine::emit_leaks() {
     events.leaks.push_back(std::move(leak));
   }
   leaks_.clear();
+  leak_paths_.clear();
 }
 
 bool Engine::in_array_element(const Resource& r) {

@@ -53,6 +53,29 @@ Fingerprint State::fingerprint_at(int block) const {
   return digest.result();
 }
 
+void State::add_same_values(std::set<ValueKey>& comp) const {
+  std::set<ValueKey> more;
+  for (const auto& [target, names] : same_value)
+    for (const ValueKey& k : comp) {
+      if (names.count(k)) {
+        more.insert(names.begin(), names.end());
+        break;
+      }
+      if (!k.plain() || !target.plain() || k.path.size() <= target.path.size() || !target.contains(k, "-.["))
+        continue;
+      std::string below = k.path.substr(target.path.size());
+      for (const ValueKey& name : names) {
+        if (!name.plain() || name == target || name.kind == ValueKey::Kind::Constant ||
+            name.kind == ValueKey::Kind::CallResult || name.kind == ValueKey::Kind::Function)
+          continue;
+        ValueKey reached = name;
+        reached.path += below;
+        more.insert(std::move(reached));
+      }
+    }
+  comp.insert(more.begin(), more.end());
+}
+
 unsigned test_set(BranchCondition::Test test, bool holds) {
   using T = BranchCondition::Test;
   unsigned set = kAll;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engines/lifetimes/value_key.h"
+#include "engines/paths/path_trail.h"
 #include "report/finding.h"
 
 namespace kmodlint::lifetimes {
@@ -57,6 +58,7 @@ struct Resource {
   bool passed_on = false;
   // Its failure was tested (a branch, IS_ERR(), PTR_ERR_OR_ZERO()) or cannot matter any more.
   bool tested = false;
+  PathTrail acquired_on;  // the path's decisions up to the acquire (path notes start after it)
 
   bool live() const { return status != Status::Released; }
   auto tie() const {
@@ -71,7 +73,11 @@ struct FailedAcquire {
   int site = 0;
   std::set<ValueKey> handle;  // names of component 0 on this path
   SourceLocation learnt_at;   // the test that said it failed
-  auto operator<=>(const FailedAcquire&) const = default;
+  PathTrail learnt_on;        // the path's decisions up to that test (not compared)
+  auto operator<=>(const FailedAcquire& other) const {
+    return std::tie(site, handle, learnt_at) <=> std::tie(other.site, other.handle, other.learnt_at);
+  }
+  bool operator==(const FailedAcquire& other) const { return (*this <=> other) == 0; }
 };
 
 struct PendingOrder {
@@ -101,18 +107,13 @@ struct State {
   std::map<ValueKey, std::set<ValueKey>> same_value;
   // A branch this path cannot take (what it knows contradicts the test): dropped by the walk.
   bool infeasible = false;
+  // The branch decisions the path made (for path notes; not part of its fingerprint: two paths
+  // that know the same walk on as one, with the first one's trail).
+  PathTrail trail;
 
-  // Adds to `comp` every other name of a value it names.
-  void add_same_values(std::set<ValueKey>& comp) const {
-    std::set<ValueKey> more;
-    for (const auto& [target, names] : same_value)
-      for (const ValueKey& k : comp)
-        if (names.count(k)) {
-          more.insert(names.begin(), names.end());
-          break;
-        }
-    comp.insert(more.begin(), more.end());
-  }
+  // Adds to `comp` every other name of a value it names, and of storage reached through one
+  // (card->pcidev->irq is also pci_dev->irq after card->pcidev = pci_dev).
+  void add_same_values(std::set<ValueKey>& comp) const;
 
   Resource* find(int site) {
     for (Resource& r : resources)

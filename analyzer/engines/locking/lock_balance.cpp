@@ -240,6 +240,8 @@ class ModuleLockBalance {
         broken.proof_at = h->freed_at;
         broken.proof_with = h->freed_with;
       }
+      // The decisions inside the function (from its start: the annotation is the precondition).
+      broken.path = decisions_after(r->trail, h && h->proven_free ? h->freed_at : f.function->location);
       result_.annotations_broken.push_back(std::move(broken));
     }
   }
@@ -299,7 +301,9 @@ class ModuleLockBalance {
         }
       if (!without || !reported_.insert({r->at, lock}).second) continue;
       const HeldLock& h = r->locks.at(lock);
-      held_.push_back({{f, h.spelling, r->at, h.acquired_at, h.acquired_with, without->at}, h.identity});
+      held_.push_back(
+          {{f, h.spelling, r->at, h.acquired_at, h.acquired_with, without->at, decisions_after(r->trail, h.acquired_at)},
+           h.identity});
     }
   }
 

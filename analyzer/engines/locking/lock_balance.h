@@ -10,6 +10,7 @@
 
 #include "engines/lifetimes/value_key.h"
 #include "link/module_model.h"
+#include "report/finding.h"
 #include "tables/locks.h"
 
 namespace kmodlint::locking {
@@ -34,6 +35,7 @@ struct HeldAtReturn {
   SourceLocation acquired_at;   // the call that took it on that path
   std::string acquired_with;    // "mutex_lock", or the module helper that returned with it held
   SourceLocation released_elsewhere_at;  // a return of the same function that does not hold it
+  std::vector<FindingNote> path = {};    // the branch decisions after the acquire on that path
 };
 
 // A lock taken again on a path that already holds it (a lock that does not nest).
@@ -44,6 +46,7 @@ struct DoubleLock {
   std::string locked_with;
   SourceLocation first_locked_at;  // the acquire the path still holds
   std::string first_locked_with;   // its primitive, or __must_hold/__releases: the caller holds it
+  std::vector<FindingNote> path = {};  // the branch decisions after the first acquire
 };
 
 // A lock released on a path that proved it does not hold it: released twice, or after a trylock
@@ -57,6 +60,7 @@ struct UnlockWithoutLock {
   Because because = Because::ReleasedBefore;
   SourceLocation proof_at;  // the earlier release, or the failed trylock
   std::string proof_with;
+  std::vector<FindingNote> path = {};  // the branch decisions after the proof
 };
 
 // A function that does not keep the promise of its sparse annotation (__acquires(),
@@ -77,6 +81,7 @@ struct AnnotationBroken {
   std::string callee;            // CalledWithoutLock: the annotated function
   SourceLocation proof_at;       // the release (or failed try) on that path, if any
   std::string proof_with;
+  std::vector<FindingNote> path = {};  // the branch decisions that lead to it
 };
 
 // What a call to a module function does to its caller's locks.

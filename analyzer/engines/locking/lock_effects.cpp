@@ -260,7 +260,8 @@ void LockWalk::acquire(PathState& state, const LockRef& lock, const std::string&
     // The same call again is a loop coming round (a lock per element, a retry the walk cannot
     // rule out), not a proof.
     if (report_double && comparable(lock) && h.acquired_at != call.location && reported_.insert(call.location).second)
-      findings_.double_locks.push_back({function_, h.spelling, call.location, with, h.acquired_at, h.acquired_with});
+      findings_.double_locks.push_back({function_, h.spelling, call.location, with, h.acquired_at, h.acquired_with,
+                                        decisions_after(state.trail, h.acquired_at)});
     // The caller's hold (__must_hold()) taken again: the function's own lock and unlock still
     // pair up, so that the double lock is its only finding.
     if (h.caller_holds && h.depth == 0) h.depth = 1;
@@ -288,7 +289,7 @@ void LockWalk::release(PathState& state, const LockRef& lock, const std::string&
       UnlockWithoutLock u{function_, h.spelling, call.location, with,
                           h.freed_by_failed_try ? UnlockWithoutLock::Because::TryFailed
                                                 : UnlockWithoutLock::Because::ReleasedBefore,
-                          h.freed_at, h.freed_with};
+                          h.freed_at, h.freed_with, decisions_after(state.trail, h.freed_at)};
       findings_.unlocks_without_lock.push_back(std::move(u));
     }
     return;
@@ -322,6 +323,7 @@ void LockWalk::require_held(PathState& state, const LockRef& lock, const std::st
   broken.callee = call.callee;
   broken.proof_at = h.freed_at;
   broken.proof_with = h.freed_with;
+  broken.path = decisions_after(state.trail, h.freed_at);
   findings_.annotations_broken.push_back(std::move(broken));
 }
 

@@ -5,6 +5,7 @@
 #include "engines/locking/lock_walk.h"
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <tuple>
 
@@ -362,6 +363,7 @@ void LockWalk::walk_block(PathState state, int block_id, std::size_t from, std::
     return;
   }
   std::vector<std::optional<PathState>> outs = branch(state, block);
+  record_decisions(outs, block);
   for (std::size_t s = 0; s < block.successors.size(); ++s) {
     int succ = block.successors[s];
     if (succ < 0 || succ >= static_cast<int>(fn_.blocks.size()) || !outs[s]) continue;
@@ -388,6 +390,30 @@ std::vector<std::optional<PathState>> LockWalk::branch(const PathState& state, c
     if (!restrict_value(*out[i], key, test_classes(test, holds))) out[i].reset();  // no value takes this way
   }
   return out;
+}
+
+// A block with more than one way on: each way remembers which it took.
+void LockWalk::record_decisions(std::vector<std::optional<PathState>>& outs, const BasicBlock& block) {
+  if (std::count_if(outs.begin(), outs.end(), [](const auto& o) { return o.has_value(); }) < 2) return;
+  for (std::size_t i = 0; i < outs.size() && i < block.successors.size(); ++i) {
+    if (!outs[i] || block.successors[i] < 0) continue;
+    if (block.switch_cases)
+      outs[i]->trail = outs[i]->trail.then(block.switch_cases->location, switch_decision(*block.switch_cases, i));
+    else if (block.condition && outs.size() == 2)
+      outs[i]->trail =
+          outs[i]->trail.then(block.condition->location, branch_decision(*block.condition, static_cast<int>(i)));
+  }
+}
+
+std::vector<FindingNote> decisions_after(const PathTrail& trail, const SourceLocation& from) {
+  std::vector<FindingNote> all = trail.since(PathTrail{}, std::numeric_limits<std::size_t>::max());
+  std::vector<FindingNote> after;
+  for (const FindingNote& step : all)
+    if (step.location.file != from.file || step.location.line > from.line ||
+        (step.location.line == from.line && step.location.column > from.column))
+      after.push_back(step);
+  if (after.size() > PathTrail::kMaxNotes) after.erase(after.begin(), after.end() - PathTrail::kMaxNotes);
+  return after;
 }
 
 bool LockWalk::restrict_value(PathState& state, const ValueKey& key, unsigned classes) {
@@ -478,6 +504,7 @@ void LockWalk::record_return(const PathState& state, const SourceLocation& at, u
   record.locks = state.locks;
   for (const auto& [key, classes] : state.knowledge)
     if (key.kind == ValueKey::Kind::Param) record.params.emplace(key, classes);
+  record.trail = state.trail;
   returns_.insert(std::move(record));
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engines/locking/lock_balance.h"
+#include "engines/paths/path_trail.h"
 
 namespace kmodlint::locking {
 
@@ -75,6 +76,7 @@ struct PathState {
   // Objects a lock function the walk cannot see into was given (a module header's inline
   // ath_txq_lock(sc, txq)): the locks inside them are unknown from there on.
   std::set<lifetimes::ValueKey> opaque_objects;
+  PathTrail trail;  // the branch decisions of the path (not part of its fingerprint)
   // Every field and the block the path is at, as a digest: how the walk remembers what it walked.
   Fingerprint fingerprint_at(int block) const;
 };
@@ -91,8 +93,13 @@ struct ReturnRecord {
   unsigned value_classes = kAnyValue;
   std::map<LockRef, HeldLock> locks;
   std::map<lifetimes::ValueKey, unsigned> params;  // what the path knew of the parameters it tested
+  PathTrail trail;  // the first path's decisions (not compared)
   bool operator<(const ReturnRecord& other) const;
 };
+
+// The decisions of `trail` taken after `from` in the source (the path notes of a lock finding: what
+// came before the lock does not explain it).
+std::vector<FindingNote> decisions_after(const PathTrail& trail, const SourceLocation& from);
 
 // The summary of a module function a call resolves to (nullptr: not a module function, not
 // summarised yet, or part of a call cycle).
@@ -144,6 +151,7 @@ class LockWalk {
   unsigned return_classes(const PathState& state, const ReturnEvent& ret) const;
   // The state on each successor; none where the path cannot go (its tested value rules it out).
   std::vector<std::optional<PathState>> branch(const PathState& state, const BasicBlock& block) const;
+  static void record_decisions(std::vector<std::optional<PathState>>& outs, const BasicBlock& block);
   TestedValue tested_value(const BranchCondition& c, const BasicBlock& block, int last_try_call) const;
   lifetimes::ValueKey assigned_in_condition(const ValueRef& subject, const BasicBlock& block) const;
   lifetimes::ValueKey try_macro_result(const ValueRef& v, int last_try_call) const;
