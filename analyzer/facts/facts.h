@@ -76,7 +76,8 @@ struct BranchCondition {
   ValueRef subject;  // the tested value (a variable, or a CallResult)
   SourceLocation location;
   // The condition as written (`IS_ERR(cls)`, `!buf`), for path notes; successor 0 is taken when it
-  // is true, or when it is false with spelling_negated (`!(a && b)` tests b).
+  // is true, or when it is false with spelling_negated (`!(a && b)` tests b). Empty for a branch
+  // inside a macro's body, which the author did not write.
   std::string spelling;
   bool spelling_negated = false;
   // An Unknown test that compares a value with a non-zero integer constant (`err == -EBUSY`,

@@ -156,8 +156,14 @@ FunctionFacts FunctionExtractor::run() {
       if (const auto* condition = dyn_cast_or_null<Expr>(cfg_block->getTerminatorCondition(false)))
         if (bool negated = false; const Expr* tested = tested_here(*cfg_block, condition, negated)) {
           block.condition = summarizer_.summarize_condition(tested, negated);
-          block.condition->spelling = summarizer_.spelling(tested);
-          block.condition->spelling_negated = negated;
+          // Only branches the author wrote get a spelling (path notes): not the ones inside a
+          // macro's body (printk's index check, WARN_ON's unlikely(), list iterators' tests).
+          const SourceManager& sm = context_.getSourceManager();
+          clang::SourceLocation written = cfg_block->getTerminatorStmt()->getBeginLoc();
+          if (!written.isMacroID() || sm.isMacroArgExpansion(written)) {
+            block.condition->spelling = summarizer_.spelling(tested);
+            block.condition->spelling_negated = negated;
+          }
         }
     block.counted_loop_test = is_counted_loop_test(*cfg_block);
     if (const auto* statement = dyn_cast_or_null<SwitchStmt>(cfg_block->getTerminatorStmt()))

@@ -300,12 +300,12 @@ bool Engine::apply_wrong_releases(Ctx& ctx, State& state, int call_index, std::s
     // An array element (input_free_device(grip->dev[i]) after element i failed to register): the
     // element released need not be the one the resource is.
     if (key.empty() || call.args[0].path.find("[]") != std::string::npos) continue;
-    // flush_workqueue() before the destroy_workqueue() (or a helper that may call it) that follows:
-    // a step of the teardown, not a release taken for another.
-    if (match.api->before_release_ok && release_follows(ctx, match.pair, call_index, call.args[0])) continue;
     for (Resource& r : state.resources) {
       if (sites_[r.site].pair != match.pair || !r.live() || released_sites.count(r.site)) continue;
       if (r.comps.empty() || !r.comps[0].count(key)) continue;
+      // flush_workqueue() before the destroy_workqueue() (or a helper given the object) that
+      // follows: a step of the teardown, not a release taken for another.
+      if (match.api->before_release_ok && release_follows(ctx, match.pair, call_index, r.comps[0])) break;
       events.mismatches.push_back({Mismatch::How::WrongFunction, acquire_site(r.site), fn.name, call.location,
                                    match.api->name, match.api->reason, state.trail.since(r.acquired_on)});
       int id = r.site;

@@ -231,7 +231,7 @@ class Engine {
   bool first_loop_test(Ctx& ctx, int block, int from);
   bool reads_only(const std::string& callee, const UnitFacts* unit) const;
   bool release_between(const Ctx& ctx, int site, int return_block, bool of_array_element) const;
-  bool release_follows(const Ctx& ctx, const CleanupPair* pair, int call_index, const ValueRef& handle) const;
+  bool release_follows(const Ctx& ctx, const CleanupPair* pair, int call_index, const std::set<ValueKey>& names) const;
 
   const ModuleModel& module_;
   const CleanupPairTable& pairs_;

@@ -134,18 +134,17 @@ bool Engine::release_between(const Ctx& ctx, int site_id, int return_block, bool
   return false;
 }
 
-// After call `call_index`, can the function reach a release of `pair` on `handle` (by its
-// spelling), or a call of a module function given the object the handle is in (or no argument),
-// which may release it?
-bool Engine::release_follows(const Ctx& ctx, const CleanupPair* pair, int call_index, const ValueRef& handle) const {
+// After call `call_index`, can the function reach a release of `pair` on a value `names` names, or
+// a call of a module function (a cleanup helper given the object, or reaching it through a global:
+// it may release it)?
+bool Engine::release_follows(const Ctx& ctx, const CleanupPair* pair, int call_index,
+                             const std::set<ValueKey>& names) const {
   const FunctionFacts& fn = *ctx.fn->function;
-  auto same = [&](const ValueRef& a) { return a.kind == handle.kind && a.root == handle.root && a.path == handle.path; };
   auto releases = [&](const CallEvent& call) {
-    if (releases_pair(call, pair)) return std::any_of(call.args.begin(), call.args.end(), same);
-    if (call.callee.empty() || !module_.resolve_function(call.callee, ctx.fn->unit).function) return false;
-    return call.args.empty() || std::any_of(call.args.begin(), call.args.end(), [&](const ValueRef& a) {
-             return a.kind == handle.kind && a.root == handle.root;
-           });
+    if (releases_pair(call, pair))
+      return std::any_of(call.args.begin(), call.args.end(),
+                         [&](const ValueRef& a) { return names_any(names, keys_of(a, fn)); });
+    return !call.callee.empty() && module_.resolve_function(call.callee, ctx.fn->unit).function != nullptr;
   };
   int start = ctx.call_block[call_index];
   if (start < 0) return false;
@@ -417,7 +416,7 @@ void Engine::record_decisions(std::vector<State>& out, const BasicBlock& block) 
     if (out[i].infeasible || block.successors[i] < 0) continue;
     if (block.switch_cases)
       out[i].trail = out[i].trail.then(block.switch_cases->location, switch_decision(*block.switch_cases, i));
-    else if (block.condition && out.size() == 2)
+    else if (block.condition && !block.condition->spelling.empty() && out.size() == 2)
       out[i].trail = out[i].trail.then(block.condition->location, branch_decision(*block.condition, static_cast<int>(i)));
   }
 }

@@ -399,7 +399,7 @@ void LockWalk::record_decisions(std::vector<std::optional<PathState>>& outs, con
     if (!outs[i] || block.successors[i] < 0) continue;
     if (block.switch_cases)
       outs[i]->trail = outs[i]->trail.then(block.switch_cases->location, switch_decision(*block.switch_cases, i));
-    else if (block.condition && outs.size() == 2)
+    else if (block.condition && !block.condition->spelling.empty() && outs.size() == 2)
       outs[i]->trail =
           outs[i]->trail.then(block.condition->location, branch_decision(*block.condition, static_cast<int>(i)));
   }
