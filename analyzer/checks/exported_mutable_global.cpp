@@ -2,6 +2,20 @@
 
 namespace kmodlint {
 
+namespace {
+
+// Some function of the module that is not __init writes the variable (or takes its address).
+bool written_after_init(const ModuleModel& module, const std::string& name) {
+  for (const FunctionRef& ref : module.functions()) {
+    if (ref.function->section == ".init.text") continue;
+    for (const AccessEvent& access : ref.function->accesses)
+      if (access.variable == name && access.mode != AccessEvent::Mode::Read) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void ExportedMutableGlobalCheck::check_module(const ModuleModel& module, CheckContext& ctx) {
   for (const UnitFacts* unit : module.units()) {
     for (const ExportFacts& e : unit->exports) {
@@ -9,11 +23,16 @@ void ExportedMutableGlobalCheck::check_module(const ModuleModel& module, CheckCo
         if (g.name != e.symbol || g.is_static_local || !g.is_definition) continue;
         if (g.is_const || g.section.find("ro_after_init") != std::string::npos) continue;
         std::string macro = e.gpl_only ? "EXPORT_SYMBOL_GPL" : "EXPORT_SYMBOL";
-        Finding& finding = ctx.report(
-            module, e.location,
-            macro + "(" + g.name + ") exports a writable variable: any module can change it without taking the lock " +
-                "that protects it in module '" + module.name() +
-                "'; export accessor functions that take the owner's lock instead (or make it const)");
+        std::string exported = macro + "(" + g.name + ") exports a writable variable: any module can change it";
+        // A table the owner fills in only at init (dahdi's __dahdi_alaw) has no lock to take: it
+        // wants __ro_after_init. Otherwise the owner changes it at run time too.
+        std::string message =
+            written_after_init(module, g.name)
+                ? exported + " while module '" + module.name() + "' also changes it at run time, and no lock of " +
+                      module.name() + " can cover the other modules' writes; export accessor functions instead (or make it const)"
+                : exported + ", though module '" + module.name() + "' writes it only while it initialises; mark it " +
+                      "__ro_after_init (or const) so that nothing can change it afterwards";
+        Finding& finding = ctx.report(module, e.location, std::move(message));
         finding.notes.push_back({g.location, "'" + g.name + "' is defined here, not const"});
       }
     }

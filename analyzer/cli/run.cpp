@@ -24,6 +24,7 @@
 #include "tables/yaml_table.h"
 #include "frontend/parse_units.h"
 #include "link/module_model.h"
+#include "project/configure_step.h"
 #include "project/discovery.h"
 #include "project/kernel_dir.h"
 #include "report/output_file.h"
@@ -343,14 +344,28 @@ int run(const Options& options) {
   ReportInput report;
   report.base_dir = base;
   report.report_root = tree_root_of_path(first_path);
+  // Files that miss a header a configure step of the tree sets up: one line for all of them.
+  std::map<std::string, std::string> configure_steps;  // missing header -> the step
+  std::map<std::string, std::size_t> missing_count;
+  std::string tree = report.report_root.empty() ? directory_of(first_path) : report.report_root;
+  for (const UnitFacts& unit : units)
+    if (!unit.parsed)
+      if (std::string header = missing_header(unit); !header.empty() && ++missing_count[header] == 1)
+        if (std::string step = configure_step(tree, header); !step.empty()) configure_steps[header] = step;
   for (const UnitFacts& unit : units) {
     if (!options.quiet)
       for (const ParseDiagnostic& note : unit.notes)
         std::cerr << relative_path(note.location.file, base) << ":" << note.location.line << ": note: " << note.message << "\n";
     if (unit.parsed) continue;
-    print_parse_errors(unit, base);
+    if (!configure_steps.count(missing_header(unit)) || options.verbose) print_parse_errors(unit, base);
     report.parse_errors.insert(report.parse_errors.end(), unit.errors.begin(), unit.errors.end());
   }
+  for (const auto& [header, step] : configure_steps)
+    std::cerr << "kmodlint: " << relative_path(tree, base) << ": " << missing_count[header]
+              << (missing_count[header] == 1 ? " file" : " files") << " could not be parsed: '" << header
+              << "' is missing until the tree's configure step has run (" << step
+              << "); run it as the build does (dkms.conf's MAKE, or the README), then lint again"
+              << (options.verbose ? "" : " (-v lists each file's errors)") << "\n";
   LinkedProject linked = link_project(project, std::move(units), symvers);
 
   // Every check enabled for some file of the run runs; findings are then kept per file.

@@ -249,6 +249,15 @@ class UnitExtractor : public ASTConsumer {
   bool in_main_file(const SourceManager& sm, clang::SourceLocation loc) const {
     return sm.isInMainFile(sm.getExpansionLoc(loc));
   }
+  // Written in the .c file by its author: not a declaration that a header's macro makes where it
+  // is used (LTTNG_DEFINE_TRACE() declares the tracepoint's static-call trampoline __SCT__x).
+  bool written_in_main_file(const SourceManager& sm, const Decl& decl) const {
+    if (!in_main_file(sm, decl.getLocation())) return false;
+    // The name, or the declaration's first token, comes from a macro's body (pasted or not).
+    for (clang::SourceLocation loc : {decl.getLocation(), decl.getBeginLoc()})
+      if (loc.isMacroID() && !sm.isMacroArgExpansion(loc) && !sm.isInMainFile(sm.getSpellingLoc(loc))) return false;
+    return true;
+  }
   // The unit's own code: its file, or a .c file of the module it #includes (jool's
   // wrapper-types.c is `#include "common/types.c"`): what is defined and exported there, the unit
   // defines and exports.
@@ -349,7 +358,8 @@ void UnitExtractor::handle_function(const FunctionDecl& function, ASTContext& co
   if (function.getBuiltinID() != 0 || function.getStorageClass() == SC_Static) return;
   if (function.hasAttr<AliasAttr>()) return;
   if (main) {
-    if (function.getPreviousDecl() == nullptr || !in_main_file(sm, function.getPreviousDecl()->getLocation()))
+    if ((function.getPreviousDecl() == nullptr || !in_main_file(sm, function.getPreviousDecl()->getLocation())) &&
+        written_in_main_file(sm, function))
       out_.extern_decls.push_back(describe_extern(function, true, context));
   } else if (!is_kernel_file(sm, sm.getExpansionLoc(function.getLocation()))) {
     out_.module_header_decls.push_back(describe_extern(function, true, context));
@@ -387,7 +397,8 @@ void UnitExtractor::handle_variable(const VarDecl& var, ASTContext& context) {
   if (var.isThisDeclarationADefinition() == VarDecl::DeclarationOnly) {
     if (var.hasDefinition() != VarDecl::DeclarationOnly) return;  // described where it is defined
     if (main) {
-      if (var.getPreviousDecl() == nullptr || !in_main_file(sm, var.getPreviousDecl()->getLocation()))
+      if ((var.getPreviousDecl() == nullptr || !in_main_file(sm, var.getPreviousDecl()->getLocation())) &&
+          written_in_main_file(sm, var))
         out_.extern_decls.push_back(describe_extern(var, false, context));
     } else if (!is_kernel_file(sm, sm.getExpansionLoc(var.getLocation()))) {
       out_.module_header_decls.push_back(describe_extern(var, false, context));

@@ -72,4 +72,24 @@ if grep -q "compat_xtables.c does not exist: the step that creates it (a configu
    grep -q "xt_hello.c:11:1: warning" "$work/out"
 then pass "a source made by a step before the build: one line, the other modules linted"
 else fail "a source made by a step before the build" "exit $status" "$(cat "$work/out" "$work/err")"; fi
+# A header the tree's configure step sets up (openafs's afsconfig.h, ipt-netflow's compat_def.h):
+# one line that names the step, not one parse failure per file; -v still lists them.
+cfg="$work/needs-configure"
+mkdir -p "$cfg/config"
+printf '#!/bin/sh\n# generates config/mcfg.h\n' > "$cfg/configure"
+printf '#define MCFG_VERSION 1\n' > "$cfg/config/mcfg.h.in"
+printf 'obj-m := one.o two.o\n' > "$cfg/Kbuild"
+for f in one two; do
+  printf '#include <linux/module.h>\n#include "mcfg.h"\nMODULE_LICENSE("GPL");\n' > "$cfg/$f.c"
+done
+run "$cfg"
+expected="kmodlint: $cfg: 2 files could not be parsed: 'mcfg.h' is missing until the tree's configure step has run (./configure, which makes mcfg.h from config/mcfg.h.in); run it as the build does (dkms.conf's MAKE, or the README), then lint again (-v lists each file's errors)"
+if [ $status -eq 2 ] && [ "$(grep -c "could not be parsed" "$work/err")" = 1 ] && ! grep -q "error:" "$work/err" &&
+   grep -qxF "$expected" "$work/err"
+then pass "a header from a configure step: one line"
+else fail "a header from a configure step: one line" "exit $status" "$(cat "$work/err")"; fi
+run -v "$cfg"
+if [ $status -eq 2 ] && grep -q "one.c:2:10: error: 'mcfg.h' file not found" "$work/err" && grep -qF "could not be parsed: 'mcfg.h' is missing" "$work/err"
+then pass "a header from a configure step: -v lists the errors"
+else fail "a header from a configure step: -v lists the errors" "exit $status" "$(cat "$work/err")"; fi
 finish

@@ -25,7 +25,7 @@ const std::string kRoot = KMODLINT_TEST_SOURCE_DIR;
 
 TEST(CleanupPairs, BuiltInTableLoads) {
   CleanupPairTable table = load_cleanup_pair_table(kRoot + "/rules/cleanup-pairs.yaml");
-  EXPECT_EQ(table.pairs().size(), 206u);
+  EXPECT_EQ(table.pairs().size(), 205u);
   auto classes = table.acquires_by_callee("__class_create");  // class_create() after expansion
   ASSERT_EQ(classes.size(), 1u);
   EXPECT_EQ(classes[0].pair->id, "class-create");
@@ -63,7 +63,7 @@ pairs:
 )");
   load_cleanup_pairs(user, table);
   table.validate();
-  EXPECT_EQ(table.pairs().size(), 207u);
+  EXPECT_EQ(table.pairs().size(), 206u);
   EXPECT_TRUE(table.acquires_by_callee("kmalloc").empty());
   ASSERT_EQ(table.acquires_by_callee("acme_alloc").size(), 1u);
   EXPECT_EQ(table.acquires_by_callee("acme_alloc")[0].pair->id, "kmalloc");

@@ -75,3 +75,36 @@ TEST(MissingModuleLicense, UnknownStringAndMissingLicense) {
   EXPECT_EQ(missing[0].location.line, 1u);
   EXPECT_NE(missing[0].message.find("missing MODULE_LICENSE() in b.o"), std::string::npos);
 }
+
+// The wording follows what the owner does with the variable: a table it fills in at init wants
+// __ro_after_init; a value it changes at run time wants accessor functions.
+TEST(ExportedMutableGlobal, WordsByWhetherTheOwnerWritesAfterInit) {
+  auto exporting = [](bool written_at_run_time) {
+    UnitFacts a = unit("/m/a.c");
+    GlobalVarFacts table;
+    table.name = "lin2mu";
+    table.location = {"/m/a.c", 3, 1};
+    a.globals.push_back(table);
+    a.exports.push_back({"lin2mu", false, "", {"/m/a.c", 4, 1}});
+    FunctionFacts init;
+    init.name = "a_init";
+    init.section = ".init.text";
+    init.accesses.push_back({"lin2mu", "[]", AccessEvent::Mode::Write, false, {}, "", {"/m/a.c", 8, 2}});
+    a.functions.push_back(init);
+    if (written_at_run_time) {
+      FunctionFacts ioctl;
+      ioctl.name = "a_ioctl";
+      ioctl.accesses.push_back({"lin2mu", "[]", AccessEvent::Mode::Write, false, {}, "", {"/m/a.c", 12, 2}});
+      a.functions.push_back(ioctl);
+    }
+    return FakeModule({a}).run("exported-mutable-global");
+  };
+  auto at_init = exporting(false);
+  ASSERT_EQ(at_init.size(), 1u);
+  EXPECT_EQ(at_init[0].location.line, 4u);
+  EXPECT_NE(at_init[0].message.find("writes it only while it initialises; mark it __ro_after_init"), std::string::npos)
+      << at_init[0].message;
+  auto at_run_time = exporting(true);
+  ASSERT_EQ(at_run_time.size(), 1u);
+  EXPECT_NE(at_run_time[0].message.find("also changes it at run time"), std::string::npos) << at_run_time[0].message;
+}
