@@ -360,12 +360,28 @@ int run(const Options& options) {
     if (!configure_steps.count(missing_header(unit)) || options.verbose) print_parse_errors(unit, base);
     report.parse_errors.insert(report.parse_errors.end(), unit.errors.begin(), unit.errors.end());
   }
-  for (const auto& [header, step] : configure_steps)
-    std::cerr << "kmodlint: " << relative_path(tree, base) << ": " << missing_count[header]
-              << (missing_count[header] == 1 ? " file" : " files") << " could not be parsed: '" << header
-              << "' is missing until the tree's configure step has run (" << step
+  if (!configure_steps.empty()) {
+    // Most files first: the header that explains most, then the others (at most three named).
+    std::vector<std::pair<std::size_t, std::string>> by_count;
+    std::size_t files = 0;
+    for (const auto& [header, step] : configure_steps) {
+      by_count.push_back({missing_count[header], header});
+      files += missing_count[header];
+    }
+    std::sort(by_count.begin(), by_count.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    std::string missing;
+    for (std::size_t i = 0; i < by_count.size() && i < 3; ++i)
+      missing += (i ? ", '" : "'") + by_count[i].second + "'" +
+                 (by_count.size() > 1 ? " (" + std::to_string(by_count[i].first) + ")" : "");
+    if (by_count.size() > 3) missing += " and " + std::to_string(by_count.size() - 3) + " more headers";
+    std::cerr << "kmodlint: " << relative_path(tree, base) << ": " << files << (files == 1 ? " file" : " files")
+              << " could not be parsed: " << missing << (by_count.size() > 1 ? " are" : " is")
+              << " missing until the tree's configure step has run (" << configure_steps[by_count[0].second]
               << "); run it as the build does (dkms.conf's MAKE, or the README), then lint again"
               << (options.verbose ? "" : " (-v lists each file's errors)") << "\n";
+  }
   LinkedProject linked = link_project(project, std::move(units), symvers);
 
   // Every check enabled for some file of the run runs; findings are then kept per file.
