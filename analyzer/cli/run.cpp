@@ -95,6 +95,35 @@ void print_parse_errors(const UnitFacts& unit, const std::string& base) {
             << " to reproduce with clang-19\n";
 }
 
+// One line for the files that miss headers a configure step of `tree` makes: the headers that
+// explain most first (at most three named), and the step, with the template of the first.
+void print_configure_step(const ConfigureStep& configure, const std::map<std::string, std::size_t>& missing_count,
+                          const std::string& tree, const std::string& base, bool verbose) {
+  std::vector<std::pair<std::size_t, std::string>> by_count;
+  std::size_t files = 0;
+  for (const auto& [header, count] : missing_count) {
+    by_count.push_back({count, header});
+    files += count;
+  }
+  std::sort(by_count.begin(), by_count.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  std::string missing;
+  for (std::size_t i = 0; i < by_count.size() && i < 3; ++i)
+    missing += (i ? ", '" : "'") + by_count[i].second + "'" +
+               (by_count.size() > 1 ? " (" + std::to_string(by_count[i].first) + ")" : "");
+  if (by_count.size() > 3) missing += " and " + std::to_string(by_count.size() - 3) + " more headers";
+  std::string step = configure.command;
+  if (auto found = configure.templates.find(by_count[0].second); found != configure.templates.end())
+    step += ", which makes " + fs::path(by_count[0].second).filename().string() + " from " +
+            relative_path(found->second, tree);
+  std::cerr << "kmodlint: " << relative_path(tree, base) << ": " << files << (files == 1 ? " file" : " files")
+            << " could not be parsed: " << missing << (by_count.size() > 1 ? " are" : " is")
+            << " missing until the tree's configure step has run (" << step
+            << "); run it as the build does (dkms.conf's MAKE, or the README), then lint again"
+            << (verbose ? "" : " (-v lists each file's errors)") << "\n";
+}
+
 // The absolute directory a given path names: the path itself, or the directory of a file.
 std::string directory_of(const std::string& path) {
   std::error_code error;
@@ -345,43 +374,25 @@ int run(const Options& options) {
   report.base_dir = base;
   report.report_root = tree_root_of_path(first_path);
   // Files that miss a header a configure step of the tree sets up: one line for all of them.
-  std::map<std::string, std::string> configure_steps;  // missing header -> the step
-  std::map<std::string, std::size_t> missing_count;
-  std::string tree = report.report_root.empty() ? directory_of(first_path) : report.report_root;
+  std::map<std::string, std::size_t> missing_count;  // missing header -> files
   for (const UnitFacts& unit : units)
-    if (!unit.parsed)
-      if (std::string header = missing_header(unit); !header.empty() && ++missing_count[header] == 1)
-        if (std::string step = configure_step(tree, header); !step.empty()) configure_steps[header] = step;
+    if (std::string header = unit.parsed ? std::string() : missing_header(unit); !header.empty()) ++missing_count[header];
+  std::string tree = report.report_root.empty() ? directory_of(first_path) : report.report_root;
+  ConfigureStep configure;
+  if (!missing_count.empty()) {
+    std::set<std::string> headers;
+    for (const auto& [header, files] : missing_count) headers.insert(header);
+    configure = find_configure_step(tree, headers);
+  }
   for (const UnitFacts& unit : units) {
     if (!options.quiet)
       for (const ParseDiagnostic& note : unit.notes)
         std::cerr << relative_path(note.location.file, base) << ":" << note.location.line << ": note: " << note.message << "\n";
     if (unit.parsed) continue;
-    if (!configure_steps.count(missing_header(unit)) || options.verbose) print_parse_errors(unit, base);
+    if (configure.command.empty() || missing_header(unit).empty() || options.verbose) print_parse_errors(unit, base);
     report.parse_errors.insert(report.parse_errors.end(), unit.errors.begin(), unit.errors.end());
   }
-  if (!configure_steps.empty()) {
-    // Most files first: the header that explains most, then the others (at most three named).
-    std::vector<std::pair<std::size_t, std::string>> by_count;
-    std::size_t files = 0;
-    for (const auto& [header, step] : configure_steps) {
-      by_count.push_back({missing_count[header], header});
-      files += missing_count[header];
-    }
-    std::sort(by_count.begin(), by_count.end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : a.second < b.second;
-    });
-    std::string missing;
-    for (std::size_t i = 0; i < by_count.size() && i < 3; ++i)
-      missing += (i ? ", '" : "'") + by_count[i].second + "'" +
-                 (by_count.size() > 1 ? " (" + std::to_string(by_count[i].first) + ")" : "");
-    if (by_count.size() > 3) missing += " and " + std::to_string(by_count.size() - 3) + " more headers";
-    std::cerr << "kmodlint: " << relative_path(tree, base) << ": " << files << (files == 1 ? " file" : " files")
-              << " could not be parsed: " << missing << (by_count.size() > 1 ? " are" : " is")
-              << " missing until the tree's configure step has run (" << configure_steps[by_count[0].second]
-              << "); run it as the build does (dkms.conf's MAKE, or the README), then lint again"
-              << (options.verbose ? "" : " (-v lists each file's errors)") << "\n";
-  }
+  if (!configure.command.empty()) print_configure_step(configure, missing_count, tree, base, options.verbose);
   LinkedProject linked = link_project(project, std::move(units), symvers);
 
   // Every check enabled for some file of the run runs; findings are then kept per file.

@@ -11,12 +11,6 @@ namespace {
 constexpr std::size_t kMaxEntries = 20000;  // a package tree, not a filesystem
 constexpr int kMaxDepth = 8;
 
-std::string relative_to(const fs::path& path, const fs::path& root) {
-  std::error_code error;
-  fs::path relative = fs::relative(path, root, error);
-  return error || relative.empty() ? path.string() : relative.string();
-}
-
 }  // namespace
 
 std::string missing_header(const UnitFacts& unit) {
@@ -29,16 +23,22 @@ std::string missing_header(const UnitFacts& unit) {
   return {};
 }
 
-std::string configure_step(const std::string& root, const std::string& header) {
+ConfigureStep find_configure_step(const std::string& root, const std::set<std::string>& headers) {
+  ConfigureStep step;
   std::error_code error;
   fs::path top(root);
-  bool has_configure = fs::is_regular_file(top / "configure", error) ||
-                       fs::is_regular_file(top / "configure.ac", error) ||
-                       fs::is_regular_file(top / "configure.in", error);
-  if (!has_configure) return {};
-  std::string step = fs::is_regular_file(top / "configure", error) ? "./configure" : "autoreconf && ./configure";
-  // The header's template, if the tree has one (src/config/afsconfig.h.in).
-  std::string name = fs::path(header).filename().string();
+  if (fs::is_regular_file(top / "configure", error))
+    step.command = "./configure";
+  else if (fs::is_regular_file(top / "configure.ac", error) || fs::is_regular_file(top / "configure.in", error))
+    step.command = "autoreconf && ./configure";
+  if (step.command.empty()) return step;
+  // Template names (X.h.in, X.h.in.in) -> the header file name they make.
+  std::map<std::string, std::string> wanted;
+  for (const std::string& header : headers) {
+    std::string name = fs::path(header).filename().string();
+    wanted[name + ".in"] = header;
+    wanted[name + ".in.in"] = header;
+  }
   std::size_t seen = 0;
   for (auto it = fs::recursive_directory_iterator(top, fs::directory_options::skip_permission_denied, error);
        !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
@@ -48,9 +48,10 @@ std::string configure_step(const std::string& root, const std::string& header) {
       it.disable_recursion_pending();
       continue;
     }
-    std::string entry = it->path().filename().string();
-    if (entry == name + ".in" || entry == name + ".in.in")
-      return step + ", which makes " + name + " from " + relative_to(it->path(), top);
+    if (auto found = wanted.find(it->path().filename().string()); found != wanted.end()) {
+      step.templates.try_emplace(found->second, it->path().string());  // the first one met
+      if (step.templates.size() == headers.size()) break;
+    }
   }
   return step;
 }

@@ -4,6 +4,8 @@
 // failure per file.
 #pragma once
 
+#include <map>
+#include <set>
 #include <string>
 
 #include "facts/facts.h"
@@ -13,10 +15,14 @@ namespace kmodlint {
 // The header the unit's parse failed to find first ("afsconfig.h"), or "".
 std::string missing_header(const UnitFacts& unit);
 
-// How the tree at `root` sets up its build before make: "./configure" (with the template of
-// `header` when the tree has one: "./configure, which makes src/config/afsconfig.h from
-// src/config/afsconfig.h.in"), or "" when the tree has no configure script. Reads directory
-// entries under `root` only (a bounded walk), never a file's contents.
-std::string configure_step(const std::string& root, const std::string& header);
+struct ConfigureStep {
+  std::string command;  // "./configure" (or "autoreconf && ./configure"); empty: the tree has none
+  std::map<std::string, std::string> templates;  // a missing header -> the path of its X.h.in
+};
+
+// How the tree at `root` sets up its build before make, with the templates of `headers` it has
+// (src/config/afsconfig.h.in). Reads directory entries under `root` only, in one bounded walk,
+// never a file's contents; no walk when the tree has no configure script.
+ConfigureStep find_configure_step(const std::string& root, const std::set<std::string>& headers);
 
 }  // namespace kmodlint

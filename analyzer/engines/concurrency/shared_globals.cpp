@@ -86,13 +86,11 @@ class Analyzer {
   // (mod_timer(&t, ...)), by the object as armed_object() names it.
   std::map<std::string, std::set<int>> entries_by_armed_object_;
 
-  // The object a set-up or arming call is given, the same in both calls: a global by its path
-  // (&core_timer.timer), a member of any instance by its struct and field (&dev->timer).
+  // The object a set-up or arming call is given, named as locks are (lock_identity(): a global by
+  // its path, a member of any instance by its struct and field); "" when a variable does not name it.
   static std::string armed_object(const ValueRef& v) {
-    if (v.kind == ValueRef::Kind::Global) return "G:" + v.root + v.path;
-    if (!v.field.empty() && !v.record.empty()) return "R:" + v.record + "." + v.field;
-    if (v.kind == ValueRef::Kind::Local || v.kind == ValueRef::Kind::Param) return "L:" + v.root + v.path;
-    return {};
+    using K = ValueRef::Kind;
+    return v.kind == K::Global || v.kind == K::Local || v.kind == K::Param ? lock_identity(v) : std::string();
   }
 
   int add_entry(FunctionRef ref, EntryPoint::Phase phase, std::string how, CallContext ctx, SourceLocation where) {
@@ -219,10 +217,12 @@ class Analyzer {
     if (event.kind != Event::Kind::Call) return out;
     const CallEvent& call = f.calls[event.index];
     // mod_timer(&t, ...): what timer_setup(&t, cb) set up can run from here on.
-    for (const ArmingCall* arm : eps_.arming_calls(call.callee))
-      if (arm->arg < static_cast<int>(call.args.size()))
-        if (auto it = entries_by_armed_object_.find(armed_object(call.args[arm->arg])); it != entries_by_armed_object_.end())
-          out.insert(it->second.begin(), it->second.end());
+    if (!entries_by_armed_object_.empty())
+      for (const ArmingCall* arm : eps_.arming_calls(call.callee))
+        if (arm->arg < static_cast<int>(call.args.size()))
+          if (auto it = entries_by_armed_object_.find(armed_object(call.args[arm->arg]));
+              it != entries_by_armed_object_.end())
+            out.insert(it->second.begin(), it->second.end());
     const Registration* reg = eps_.find_registration_by_callee(call.callee);
     if (!reg) return out;
     // timer_setup(): set up, not yet runnable (unless the object cannot be named).

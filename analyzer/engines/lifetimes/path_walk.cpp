@@ -9,6 +9,24 @@
 
 namespace kmodlint::lifetimes {
 
+namespace {
+
+// The blocks the paths from `starts` reach, the starts included, never entering `stop`.
+std::vector<bool> reachable_from(const FunctionFacts& fn, const std::vector<int>& starts, int stop = -1) {
+  std::vector<bool> reached(fn.blocks.size(), false);
+  std::deque<int> queue(starts.begin(), starts.end());
+  while (!queue.empty()) {
+    int b = queue.front();
+    queue.pop_front();
+    if (b < 0 || b >= static_cast<int>(fn.blocks.size()) || b == stop || reached[b]) continue;
+    reached[b] = true;
+    queue.insert(queue.end(), fn.blocks[b].successors.begin(), fn.blocks[b].successors.end());
+  }
+  return reached;
+}
+
+}  // namespace
+
 void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
   const FunctionFacts& fn = *ctx.fn->function;
   if (ctx.phase == Phase::Standalone) {
@@ -107,7 +125,7 @@ void Engine::process_assign(Ctx& ctx, State& state, const AssignEvent& assign) {
 bool Engine::release_between(const Ctx& ctx, int site_id, int return_block, bool of_array_element) const {
   const FunctionFacts& fn = *ctx.fn->function;
   const CleanupPair* pair = sites_[site_id].pair;
-  std::set<int> release_blocks;
+  std::vector<int> release_blocks;
   for (std::size_t i = 0; i < fn.calls.size(); ++i) {
     const std::string& callee = fn.calls[i].callee;
     bool releases = releases_pair(fn.calls[i], pair);
@@ -116,22 +134,10 @@ bool Engine::release_between(const Ctx& ctx, int site_id, int return_block, bool
     } else if (!releases && !callee.empty() && module_.resolve_function(callee, ctx.fn->unit).function) {
       releases = true;
     }
-    if (releases) release_blocks.insert(ctx.call_block[i]);
+    if (releases) release_blocks.push_back(ctx.call_block[i]);
   }
-  if (release_blocks.empty()) return false;
-  // can a release block reach the return block?
-  for (int start : release_blocks) {
-    std::set<int> seen{start};
-    std::deque<int> queue{start};
-    while (!queue.empty()) {
-      int b = queue.front();
-      queue.pop_front();
-      if (b == return_block) return true;
-      for (int s : fn.blocks[b].successors)
-        if (s >= 0 && seen.insert(s).second) queue.push_back(s);
-    }
-  }
-  return false;
+  if (release_blocks.empty() || return_block < 0 || return_block >= static_cast<int>(fn.blocks.size())) return false;
+  return reachable_from(fn, release_blocks)[return_block];  // can a release block reach the return block?
 }
 
 // After call `call_index`, can the function reach a release of `pair` on a value `names` names, or
@@ -154,16 +160,11 @@ bool Engine::release_follows(const Ctx& ctx, const CleanupPair* pair, int call_i
     if (after && releases(fn.calls[e.index])) return true;
     if (e.index == call_index) after = true;
   }
-  std::set<int> seen{start};
-  std::deque<int> queue(fn.blocks[start].successors.begin(), fn.blocks[start].successors.end());
-  while (!queue.empty()) {
-    int b = queue.front();
-    queue.pop_front();
-    if (b < 0 || b >= static_cast<int>(fn.blocks.size()) || !seen.insert(b).second) continue;
-    for (const Event& e : fn.blocks[b].events)
-      if (e.kind == Event::Kind::Call && releases(fn.calls[e.index])) return true;
-    queue.insert(queue.end(), fn.blocks[b].successors.begin(), fn.blocks[b].successors.end());
-  }
+  std::vector<bool> after_start = reachable_from(fn, fn.blocks[start].successors, start);
+  for (std::size_t b = 0; b < fn.blocks.size(); ++b)
+    if (after_start[b])
+      for (const Event& e : fn.blocks[b].events)
+        if (e.kind == Event::Kind::Call && releases(fn.calls[e.index])) return true;
   return false;
 }
 
@@ -412,13 +413,8 @@ std::vector<State> Engine::branch(Ctx& ctx, State state, const BasicBlock& block
 // A branch both ways of which this path can take: each way remembers which it took.
 void Engine::record_decisions(std::vector<State>& out, const BasicBlock& block) {
   if (std::count_if(out.begin(), out.end(), [](const State& s) { return !s.infeasible; }) < 2) return;
-  for (std::size_t i = 0; i < out.size() && i < block.successors.size(); ++i) {
-    if (out[i].infeasible || block.successors[i] < 0) continue;
-    if (block.switch_cases)
-      out[i].trail = out[i].trail.then(block.switch_cases->location, switch_decision(*block.switch_cases, i));
-    else if (block.condition && !block.condition->spelling.empty() && out.size() == 2)
-      out[i].trail = out[i].trail.then(block.condition->location, branch_decision(*block.condition, static_cast<int>(i)));
-  }
+  for (std::size_t i = 0; i < out.size() && i < block.successors.size(); ++i)
+    if (!out[i].infeasible && block.successors[i] >= 0) out[i].trail = out[i].trail.through(block, i);
 }
 
 // `if (payload_sz > sizeof(req->mpb)) kfree(payload);`, `if (reserved_io) release_region(...)`:
@@ -592,18 +588,8 @@ bool Engine::first_loop_test(Ctx& ctx, int block, int from) {
   if (from < 0) return true;
   auto [it, fresh] = ctx.loop_blocks.try_emplace(block);
   std::vector<bool>& inside = it->second;
-  if (fresh) {
-    // Everything reachable from the body without passing the test again.
-    inside.assign(fn.blocks.size(), false);
-    std::vector<int> todo{test.successors[0]};
-    while (!todo.empty()) {
-      int b = todo.back();
-      todo.pop_back();
-      if (b < 0 || b >= static_cast<int>(fn.blocks.size()) || b == block || inside[b]) continue;
-      inside[b] = true;
-      for (int next : fn.blocks[b].successors) todo.push_back(next);
-    }
-  }
+  // Everything reachable from the body without passing the test again.
+  if (fresh) inside = reachable_from(fn, {test.successors[0]}, block);
   return from >= static_cast<int>(inside.size()) || !inside[from];
 }
 

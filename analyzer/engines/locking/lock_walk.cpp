@@ -395,14 +395,8 @@ std::vector<std::optional<PathState>> LockWalk::branch(const PathState& state, c
 // A block with more than one way on: each way remembers which it took.
 void LockWalk::record_decisions(std::vector<std::optional<PathState>>& outs, const BasicBlock& block) {
   if (std::count_if(outs.begin(), outs.end(), [](const auto& o) { return o.has_value(); }) < 2) return;
-  for (std::size_t i = 0; i < outs.size() && i < block.successors.size(); ++i) {
-    if (!outs[i] || block.successors[i] < 0) continue;
-    if (block.switch_cases)
-      outs[i]->trail = outs[i]->trail.then(block.switch_cases->location, switch_decision(*block.switch_cases, i));
-    else if (block.condition && !block.condition->spelling.empty() && outs.size() == 2)
-      outs[i]->trail =
-          outs[i]->trail.then(block.condition->location, branch_decision(*block.condition, static_cast<int>(i)));
-  }
+  for (std::size_t i = 0; i < outs.size() && i < block.successors.size(); ++i)
+    if (outs[i] && block.successors[i] >= 0) outs[i]->trail = outs[i]->trail.through(block, i);
 }
 
 std::vector<FindingNote> decisions_after(const PathTrail& trail, const SourceLocation& from) {

@@ -21,6 +21,13 @@ PathTrail PathTrail::then(const SourceLocation& at, std::string decision) const 
   return next;
 }
 
+PathTrail PathTrail::through(const BasicBlock& block, std::size_t successor) const {
+  if (block.switch_cases) return then(block.switch_cases->location, switch_decision(*block.switch_cases, successor));
+  if (block.condition && !block.condition->spelling.empty() && block.successors.size() == 2)
+    return then(block.condition->location, branch_decision(*block.condition, static_cast<int>(successor)));
+  return *this;
+}
+
 std::vector<FindingNote> PathTrail::since(const PathTrail& start, std::size_t limit) const {
   std::vector<FindingNote> notes;
   for (const Step* step = last_.get(); step && step != start.last_.get() && notes.size() < limit;

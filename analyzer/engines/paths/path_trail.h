@@ -21,6 +21,9 @@ class PathTrail {
   // gives every decision), at most the last `limit` of them, in path order.
   std::vector<FindingNote> since(const PathTrail& start, std::size_t limit = kMaxNotes) const;
   std::size_t length() const { return last_ ? last_->length : 0; }
+  // This trail after taking successor `successor` of `block`: with the decision when the block
+  // ends in a switch or in a two-way branch the author wrote (one with a spelling).
+  PathTrail through(const BasicBlock& block, std::size_t successor) const;
 
   static constexpr std::size_t kMaxNotes = 12;
 
