@@ -22,6 +22,9 @@ void ExportedMutableGlobalCheck::check_module(const ModuleModel& module, CheckCo
       for (const GlobalVarFacts& g : unit->globals) {
         if (g.name != e.symbol || g.is_static_local || !g.is_definition) continue;
         if (g.is_const || g.section.find("ro_after_init") != std::string::npos) continue;
+        // EXPORT_PER_CPU_SYMBOL: each CPU has its own copy, which users update with this_cpu_*()
+        // under disabled preemption (lttng's lib_ring_buffer_nesting); no lock is wanted.
+        if (g.is_per_cpu) continue;
         std::string macro = e.gpl_only ? "EXPORT_SYMBOL_GPL" : "EXPORT_SYMBOL";
         std::string exported = macro + "(" + g.name + ") exports a writable variable: any module can change it";
         // A table the owner fills in only at init (dahdi's __dahdi_alaw) has no lock to take: it

@@ -95,10 +95,15 @@ void print_parse_errors(const UnitFacts& unit, const std::string& base) {
             << " to reproduce with clang-19\n";
 }
 
+std::string plural(std::size_t count, const std::string& word) {
+  return std::to_string(count) + " " + word + (count == 1 ? "" : "s");
+}
+
 // One line for the files that miss headers a configure step of `tree` makes: the headers that
 // explain most first (at most three named), and the step, with the template of the first.
+// `guessed`: files of the tree no Kbuild file names, left out until the step has run.
 void print_configure_step(const ConfigureStep& configure, const std::map<std::string, std::size_t>& missing_count,
-                          const std::string& tree, const std::string& base, bool verbose) {
+                          const std::string& tree, const std::string& base, bool verbose, std::size_t guessed) {
   std::vector<std::pair<std::size_t, std::string>> by_count;
   std::size_t files = 0;
   for (const auto& [header, count] : missing_count) {
@@ -121,7 +126,35 @@ void print_configure_step(const ConfigureStep& configure, const std::map<std::st
             << " could not be parsed: " << missing << (by_count.size() > 1 ? " are" : " is")
             << " missing until the tree's configure step has run (" << step
             << "); run it as the build does (dkms.conf's MAKE, or the README), then lint again"
-            << (verbose ? "" : " (-v lists each file's errors)") << "\n";
+            << (verbose ? "" : " (-v lists each file's errors)")
+            << (guessed ? "; until then the " + plural(guessed, "file") + " no Kbuild file names " +
+                              (guessed == 1 ? "is" : "are") + " not linted as single-file modules"
+                        : std::string())
+            << "\n";
+}
+
+// Until a tree's configure step has run, the Kbuild file it generates (openafs's) does not exist:
+// the files kmodlint would guess to be single-file modules are not what the build makes, and their
+// findings would be noise (openafs's AFS_component_version_number.c has no MODULE_LICENSE because
+// the generated Kbuild links it into openafs.ko). Drops those modules under `tree` and their units
+// (`units` holds the modules' units in order); returns how many files that leaves out.
+std::size_t drop_single_file_modules(Project& project, std::vector<UnitFacts>& units, const std::string& tree) {
+  std::vector<ModuleSpec> modules;
+  std::vector<UnitFacts> kept;
+  std::size_t next = 0, dropped = 0;
+  for (ModuleSpec& module : project.modules) {
+    bool guessed = module.single_file && path_is_under(module.directory, tree);
+    for (std::size_t i = 0; i < module.units.size(); ++i, ++next)
+      if (!guessed) kept.push_back(std::move(units[next]));
+    if (guessed) {
+      dropped += module.units.size();
+      continue;
+    }
+    modules.push_back(std::move(module));
+  }
+  project.modules = std::move(modules);
+  units = std::move(kept);
+  return dropped;
 }
 
 // The absolute directory a given path names: the path itself, or the directory of a file.
@@ -212,10 +245,6 @@ class Progress {
   std::size_t total_;
   std::string base_;
 };
-
-std::string plural(std::size_t count, const std::string& word) {
-  return std::to_string(count) + " " + word + (count == 1 ? "" : "s");
-}
 
 // "2 warnings, 25 style findings in ...": the bugs by severity, the style findings apart.
 std::string summary_line(const std::vector<Finding>& findings, std::size_t files, std::size_t modules, double seconds) {
@@ -392,7 +421,15 @@ int run(const Options& options) {
     if (configure.command.empty() || missing_header(unit).empty() || options.verbose) print_parse_errors(unit, base);
     report.parse_errors.insert(report.parse_errors.end(), unit.errors.begin(), unit.errors.end());
   }
-  if (!configure.command.empty()) print_configure_step(configure, missing_count, tree, base, options.verbose);
+  if (!configure.command.empty()) {
+    std::size_t dropped = drop_single_file_modules(project, units, tree);
+    print_configure_step(configure, missing_count, tree, base, options.verbose, dropped);
+  }
+  if (!options.quiet)
+    for (const ModuleSpec& module : project.modules)
+      if (module.single_file)
+        std::cerr << "kmodlint: note: " << module.units.front().file << ": no Kbuild file builds it; linted as the single-file module "
+                  << module.name << ".ko\n";
   LinkedProject linked = link_project(project, std::move(units), symvers);
 
   // Every check enabled for some file of the run runs; findings are then kept per file.

@@ -20,6 +20,7 @@
 #include "project/kbuild_file.h"
 #include "project/make_variables.h"
 #include "common/file_io.h"
+#include "common/read_policy.h"
 
 namespace kmodlint {
 
@@ -96,6 +97,7 @@ class Discoverer {
     start_dry_runs();
     for (const std::string& root : module_roots_) {
       if (covered_dirs_.count(root)) continue;  // an enclosing module directory builds it
+      if (outside_dkms_build(root)) continue;
       add_modules_of(root);
     }
     place_loose_files(walked_files, false);
@@ -127,7 +129,7 @@ class Discoverer {
       return;
     }
     if (names_objects(dir, options_.policy)) module_roots_.push_back(dir);
-    read_dkms_conf(dir);
+    read_dkms_conf(dir, /*walked=*/true);
     std::sort(entries.begin(), entries.end());
     for (const fs::path& entry : entries) {
       std::string name = entry.filename().string();
@@ -165,7 +167,9 @@ class Discoverer {
 
   // dkms.conf: BUILT_MODULE_LOCATION[i] is where module BUILT_MODULE_NAME[i] is built (default:
   // the dkms.conf directory); MAKE[0]'s "-C DIR" or "M=DIR", when literal, is a module directory too.
-  void read_dkms_conf(const std::string& dir) {
+  // `walked`: found while walking a given directory (not above a named file), so its build
+  // decides which module directories below it are linted (outside_dkms_build()).
+  void read_dkms_conf(const std::string& dir, bool walked = false) {
     std::string conf = (fs::path(dir) / "dkms.conf").string();
     std::error_code error;
     if (!fs::is_regular_file(conf, error) || !dkms_read_.insert(conf).second || confined_out(conf)) return;
@@ -183,9 +187,36 @@ class Discoverer {
     for (const std::string& word : makefile_variables(dir)) variables.push_back(word);
     for (const std::string& location : locations) add_make_variables(location, variables);
     for (const std::string& location : locations)
-      if (fs::is_directory(location, error) && !kbuild_file_in(location).empty() &&
-          std::find(module_roots_.begin(), module_roots_.end(), location) == module_roots_.end())
-        module_roots_.push_back(location);
+      if (fs::is_directory(location, error) && !kbuild_file_in(location).empty()) {
+        if (std::find(module_roots_.begin(), module_roots_.end(), location) == module_roots_.end())
+          module_roots_.push_back(location);
+        if (walked) dkms_built_dirs_[canonical(dir)].insert(location);
+      }
+  }
+
+  // A module directory below a dkms.conf whose build never enters it: DKMS builds its
+  // BUILT_MODULE_LOCATIONs and MAKE directories, and whatever their Kbuild files descend into
+  // (covered_dirs_, filled as the roots are added in order, parents first). dahdi's legacy
+  // drivers/dahdi/datamods has a Makefile with obj-m that nothing includes, and does not compile.
+  bool outside_dkms_build(const std::string& root) {
+    std::string real = canonical(root);
+    for (const auto& [conf_dir, built] : dkms_built_dirs_) {
+      if (built.count(real) || !path_is_under(real, conf_dir)) continue;
+      project_.verbose.push_back(kbuild_file_in(root) + ": skipped: DKMS does not build here (" + conf_dir +
+                                 "/dkms.conf builds " + join_relative(built, conf_dir) +
+                                 ", and no Kbuild file there enters this directory)");
+      return true;
+    }
+    return false;
+  }
+
+  static std::string join_relative(const std::set<std::string>& dirs, const std::string& base) {
+    std::string out;
+    for (const std::string& dir : dirs) {
+      std::string relative = fs::path(dir).lexically_relative(base).string();
+      out += (out.empty() ? "" : ", ") + (relative == "." ? std::string("the top directory") : relative + "/");
+    }
+    return out;
   }
 
   // NAME=value words the Makefile in `dir` passes to Kbuild (none in safe mode: no make runs).
@@ -290,7 +321,7 @@ class Discoverer {
       spec.kbuild_file = kbuild;
       for (const std::string& object : module.objects) {
         std::string source = c_file_of(object);
-        covered_dirs_.insert(fs::path(object).parent_path().string());
+        covered_dirs_.insert(fs::path(object).parent_path().lexically_normal().string());
         auto compiled = compiles.find(source);
         std::error_code error;
         if (confined_out(source)) continue;
@@ -369,7 +400,6 @@ class Discoverer {
       spec.units.push_back(make_compile_command(
           instantiate_template(kernel_compile_template(project_.kernel), file, name, {"-I" + dir}), file,
           project_.kernel.path, project_.kernel, dir));
-      project_.remarks.push_back(file + ": no Kbuild file builds it; linted as the single-file module " + name + ".ko");
       claimed_.insert(file);
       project_.modules.push_back(std::move(spec));
     }
@@ -443,6 +473,8 @@ class Discoverer {
   std::set<std::string> walked_dirs_;
   std::set<std::string> dkms_read_;
   std::vector<DkmsModule> dkms_modules_;
+  // dkms.conf directory -> the module directories its build runs Kbuild in (with a Kbuild file).
+  std::map<std::string, std::set<std::string>> dkms_built_dirs_;
   std::vector<std::string> module_roots_;
   std::set<std::string> covered_dirs_;
   std::set<std::string> claimed_;

@@ -26,7 +26,7 @@ struct ModuleSpec {
   std::string name;       // foo for foo.ko
   std::string directory;  // the module directory (what M= points at)
   std::string kbuild_file;  // where its composition comes from ("" for a single-file module)
-  bool single_file = false;
+  bool single_file = false;  // no Kbuild file names it: kmodlint guessed it (told once parsed)
   std::vector<CompileCommand> units;
 };
 
@@ -34,7 +34,7 @@ struct Project {
   KernelDir kernel;
   std::vector<ModuleSpec> modules;
   std::set<std::string> report_only_files;  // non-empty: report findings in these files only
-  std::vector<std::string> remarks;   // always shown (e.g. single-file modules)
+  std::vector<std::string> remarks;   // always shown (e.g. the kernel headers chosen)
   std::vector<std::string> verbose;   // shown with -v (skipped files and why)
   // Directories under the given paths that could not be read, and Kbuild files make could dry-run
   // only in part (what is missing is not linted): "PATH: reason". A run with any exits 2 unless

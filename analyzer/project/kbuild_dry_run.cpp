@@ -63,9 +63,16 @@ void parse_mod_pipeline(const ShellPipeline& pipeline, const std::string& direct
   DryRunModule module;
   module.directory = fs::path(mod_file).parent_path().string();
   module.name = fs::path(mod_file).stem().string();
+  // The objects are relative to $(obj), the directory of the Kbuild file, which awk prefixes; it is
+  // not the .mod file's directory for `obj-m += ../staging/echo/echo.o` (dahdi builds echo.ko so).
+  std::string objects_dir = module.directory;
+  static const std::regex prefix(R"re(print\("([^"]*)/"\s*\$0\))re");
+  std::smatch match;
+  for (const std::string& word : pipeline[1].words)
+    if (std::regex_search(word, match, prefix)) objects_dir = absolute(match[1].str(), directory);
   const std::vector<std::string>& words = pipeline.front().words;
   for (std::size_t i = 2; i < words.size(); ++i)
-    if (ends_with(words[i], ".o")) module.objects.push_back(absolute(words[i], module.directory));
+    if (ends_with(words[i], ".o")) module.objects.push_back(absolute(words[i], objects_dir));
   out.modules.push_back(module);
 }
 

@@ -40,6 +40,26 @@ sed -i 's/BUILT_MODULE_NAME\[0\]="$PACKAGE_NAME"/BUILT_MODULE_NAME[0]="hellp"/' 
 run "$pkg"
 if grep -q "dkms.conf: BUILT_MODULE_NAME hellp is not a module that .*src's Kbuild file builds" "$work/err"
 then pass "a BUILT_MODULE_NAME no Kbuild file builds is pointed out"; else fail "wrong BUILT_MODULE_NAME" "$(cat "$work/err")"; fi
+sed -i 's/BUILT_MODULE_NAME\[0\]="hellp"/BUILT_MODULE_NAME[0]="$PACKAGE_NAME"/' "$pkg/dkms.conf"
+
+# dahdi's shape: the built directory's Kbuild also builds a module of another directory
+# (`obj-m += ../lib/echo/echo.o`, whose own Kbuild DKMS never runs), and a legacy directory has a
+# Makefile with obj-m that no build enters, and that does not compile: it is not linted.
+mkdir -p "$pkg/lib/echo" "$pkg/legacy"
+cp "$fixtures/missing-module-exit/init-without-exit/noexit.c" "$pkg/lib/echo/echo.c"
+printf 'obj-m := echo.o\n' > "$pkg/lib/echo/Kbuild"
+printf 'obj-m += ../lib/echo/echo.o\n' >> "$pkg/src/objects.mk"
+printf 'obj-m := old.o\nall:\n\t@echo build from the top\n' > "$pkg/legacy/Makefile"
+printf '#include <linux/module.h>\nint old_value(void) { return undeclared_in_6_1; }\n' > "$pkg/legacy/old.c"
+run -v "$pkg"
+if [ $status -eq 1 ] && grep -q "src/hello.c:11:1: warning: module 'hello' can never be unloaded" "$work/out" &&
+   grep -q "lib/echo/echo.c:11:1: warning: module 'echo' can never be unloaded" "$work/out" &&
+   ! grep -q "could not be parsed" "$work/err" &&
+   grep -q "legacy/Makefile: skipped: DKMS does not build here (.*/dkms.conf builds src/, and no Kbuild file there enters this directory)" "$work/err"
+then pass "dkms.conf: a module another directory's Kbuild builds; a directory DKMS never builds is skipped"
+else fail "dkms.conf: a module another directory's Kbuild builds; a directory DKMS never builds is skipped" "exit $status" "$(cat "$work/out" "$work/err")"; fi
+rm -r "$pkg/lib" "$pkg/legacy"
+sed -i '$d' "$pkg/src/objects.mk"
 
 # xtables-addons' shape: the Kbuild file includes the package's mconfig through a variable that
 # dkms.conf's MAKE line sets to DKMS's build tree (the dkms.conf directory); west-chamber's sets it
@@ -92,4 +112,14 @@ run -v "$cfg"
 if [ $status -eq 2 ] && grep -q "one.c:2:10: error: 'mcfg.h' file not found" "$work/err" && grep -qF "could not be parsed: 'mcfg.h' is missing" "$work/err"
 then pass "a header from a configure step: -v lists the errors"
 else fail "a header from a configure step: -v lists the errors" "exit $status" "$(cat "$work/err")"; fi
+# Without the Kbuild file the configure step generates (openafs), no file is a module yet: the files
+# that parse are not linted as guessed single-file modules (a version stub with no license).
+rm "$cfg/Kbuild"
+mkdir -p "$cfg/lib"
+printf 'const char *mcfg_version = "1";\n' > "$cfg/lib/version.c"
+run "$cfg"
+if [ $status -eq 2 ] && [ ! -s "$work/out" ] && ! grep -q "single-file module [a-z]*.ko" "$work/err" &&
+   grep -qF "(-v lists each file's errors); until then the 3 files no Kbuild file names are not linted as single-file modules" "$work/err"
+then pass "a configure step not run: no guessed single-file modules"
+else fail "a configure step not run: no guessed single-file modules" "exit $status" "$(cat "$work/out" "$work/err")"; fi
 finish

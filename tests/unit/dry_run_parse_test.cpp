@@ -27,6 +27,20 @@ TEST(DryRunParse, FindsCompilesAndModuleComposition) {
   EXPECT_EQ(run.modules[0].objects, (std::vector<std::string>{"/m/a.o", "/m/b.o"}));
 }
 
+// `obj-m += ../staging/echo/echo.o` in /m/drivers/dahdi/Kbuild (dahdi builds the OSLEC echo
+// canceller so): the objects are relative to the Kbuild file's directory, which awk prefixes, not
+// to the directory of the .mod file.
+TEST(DryRunParse, ObjectsOfAModuleInAnotherDirectory) {
+  std::string output =
+      "set -e; printf '%s\\n'   ../staging/echo/echo.o | awk '!x[$0]++ { print(\"/m/drivers/dahdi/\"$0) }' > "
+      "/m/drivers/dahdi/../staging/echo/echo.mod\n";
+  DryRun run = parse_dry_run_output(output, "/start");
+  ASSERT_EQ(run.modules.size(), 1u);
+  EXPECT_EQ(run.modules[0].name, "echo");
+  EXPECT_EQ(run.modules[0].directory, "/m/drivers/staging/echo");
+  EXPECT_EQ(run.modules[0].objects, (std::vector<std::string>{"/m/drivers/staging/echo/echo.o"}));
+}
+
 TEST(DryRunParse, TemplateInstantiationRenamesTheModule) {
   DryRunCompile probe{"/tmp/p/kmodlint_probe.c", "/k",
                       {"gcc-12", "-DKBUILD_BASENAME=\"kmodlint_probe\"", "-DKBUILD_MODNAME=\"kmodlint_probe\"",
