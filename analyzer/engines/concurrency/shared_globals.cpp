@@ -61,6 +61,7 @@ class Analyzer {
       : module_(module), eps_(eps), locks_(locks), names_(names) {}
 
   SharedGlobalsAnalysis run() {
+    find_sole_instances();
     for (const SerializerInfo& s : eps_.serializers)
       if (s.scope != "instance" || s.instance.find("open") == std::string::npos)
         result_.excluding_serializers.insert(s.id);
@@ -85,6 +86,39 @@ class Analyzer {
   // Callbacks set up on an object (timer_setup(&t, cb)) that run only once it is armed
   // (mod_timer(&t, ...)), by the object as armed_object() names it.
   std::map<std::string, std::set<int>> entries_by_armed_object_;
+
+  // Struct types the module has exactly one global instance of, whose address it hands out
+  // (evdi's `dev_set_drvdata(root, &g_ctx)`): a pointer to such a type met anywhere (`ctx =
+  // dev_get_drvdata(dev)`) is taken to point at that instance, so `ctx->lock` is `g_ctx.lock`.
+  // "struct evdi_platform_drv_context" -> "g_ctx".
+  std::map<std::string, std::string> sole_instances_;
+
+  void find_sole_instances() {
+    std::map<std::string, std::vector<std::string>> by_type;
+    for (const UnitFacts* unit : module_.units())
+      for (const GlobalVarFacts& g : unit->globals)
+        if (g.is_definition && !g.is_static_local && g.type.starts_with("struct ") &&
+            g.type.find_first_of("*[(") == std::string::npos)
+          by_type[g.type].push_back(g.name);
+    for (const auto& [type, names] : by_type) {
+      if (names.size() != 1) continue;
+      bool handed_out = false;
+      for (const FunctionRef& ref : module_.functions())
+        for (const AccessEvent& access : ref.function->accesses)
+          handed_out = handed_out || (access.variable == names[0] && access.path.empty() &&
+                                      access.mode == AccessEvent::Mode::AddressTaken);
+      if (handed_out) sole_instances_[type] = names[0];
+    }
+  }
+
+  // A lock identity with the per-instance name of a sole instance's type made that instance's.
+  std::string same_object(std::string id) const {
+    if (!id.starts_with("struct ")) return id;
+    std::size_t dot = id.find('.');
+    if (dot == std::string::npos) return id;
+    if (auto it = sole_instances_.find(id.substr(0, dot)); it != sole_instances_.end()) return it->second + id.substr(dot);
+    return id;
+  }
 
   // The object a set-up or arming call is given, named as locks are (lock_identity(): a global by
   // its path, a member of any instance by its struct and field); "" when a variable does not name it.
@@ -429,7 +463,7 @@ class Analyzer {
             const LockPrimitive* p = locks_.find_primitive(g->acquire);
             std::string id = g->lock_arg < 0 ? "rcu" : [&] {
               auto arg = lock_argument(f, call, g->lock_arg, {});
-              return arg ? lock_identity(*arg) : std::string("?");
+              return arg ? same_object(lock_identity(*arg)) : std::string("?");
             }();
             if (p) {
               if (record) record_acquisition(entry_index, f, call, *p, id, state, init, exit_concurrent);
@@ -441,7 +475,9 @@ class Analyzer {
               FunctionContext at_call;
               at_call.locks = state.locks;
               if (init) at_call.registered = state.registered;
-              at_call.unreg_after = exit_concurrent;
+              // What the callee does runs before the unregistrations that follow the call, not
+              // before the call itself (xpp_usb's cleanup: kmem_cache_destroy() after usb_deregister()).
+              at_call.unreg_after = exit && exit_unreg_ahead(f, unit, ahead, b, ei + 1, ctx);
               on_call(target.function, target.unit, at_call);
             }
           }
@@ -503,7 +539,7 @@ class Analyzer {
       return "";  // local_irq / local_bh / preempt: pseudo state only
     }
     auto arg = lock_argument(f, call, p.lock_arg, p.unwrap);
-    return arg ? lock_identity(*arg) : "?";
+    return arg ? same_object(lock_identity(*arg)) : "?";
   }
 
   std::set<int> concurrency(int entry_index, const BlockState& state, bool init, bool exit_concurrent) const {
