@@ -267,6 +267,13 @@ class UnitExtractor : public ASTConsumer {
     llvm::StringRef name = sm.getFilename(at);
     return name.ends_with(".c") && !is_kernel_file(sm, at);
   }
+  // A definition with external linkage in a header of the module (gost-crypto's
+  // gost28147_param.h, which defines the exported parameter tables): the object file of every unit
+  // that includes the header defines the symbol, as for the unit's own code.
+  bool defines_symbol_here(const SourceManager& sm, const NamedDecl& decl) const {
+    if (own_code(sm, decl.getLocation())) return true;
+    return decl.hasExternalFormalLinkage() && !is_kernel_file(sm, sm.getExpansionLoc(decl.getLocation()));
+  }
   void handle_function(const FunctionDecl& function, ASTContext& context);
   void handle_variable(const VarDecl& var, ASTContext& context);
   void collect_function_stores(const Expr* init, const std::string& holder, ASTContext& context);
@@ -347,7 +354,8 @@ void UnitExtractor::handle_function(const FunctionDecl& function, ASTContext& co
 
   bool main = in_main_file(sm, function.getLocation());
   if (function.doesThisDeclarationHaveABody()) {
-    if (!own_code(sm, function.getLocation())) return;
+    bool inline_in_header = function.isInlineSpecified() && !own_code(sm, function.getLocation());
+    if (inline_in_header || !defines_symbol_here(sm, function)) return;
     out_.functions.push_back(extract_function(function, context));
     // A static function nothing in the unit names is not emitted (lttng's compile-time canaries
     // `__attribute__((unused)) static int __canary__task_prio(...)`): its references never link.
@@ -371,7 +379,7 @@ void UnitExtractor::handle_variable(const VarDecl& var, ASTContext& context) {
   if (!var.getIdentifier()) return;
   std::string name = var.getName().str();
   bool main = in_main_file(sm, var.getLocation());
-  bool own = own_code(sm, var.getLocation());
+  bool own = defines_symbol_here(sm, var);
 
   if (const auto* section = var.getAttr<SectionAttr>(); section && section->getName() == ".modinfo") {
     if (const auto* literal = dyn_cast_or_null<StringLiteral>(var.getInit() ? var.getInit()->IgnoreParenImpCasts() : nullptr)) {
@@ -384,7 +392,9 @@ void UnitExtractor::handle_variable(const VarDecl& var, ASTContext& context) {
     }
     return;
   }
-  if (llvm::StringRef(name).starts_with(kKstrtabPrefix) && own) {
+  // EXPORT_SYMBOL() in a header of the module exports from every unit that includes it.
+  if (llvm::StringRef(name).starts_with(kKstrtabPrefix) &&
+      (own || !is_kernel_file(sm, sm.getExpansionLoc(var.getLocation())))) {
     ExportFacts exported;
     exported.symbol = name.substr(kKstrtabPrefix.size());
     exported.location = summarizer_->location(var.getLocation());

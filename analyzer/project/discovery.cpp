@@ -182,6 +182,9 @@ class Discoverer {
       locations.insert(module_dir);
     }
     for (const std::string& make_dir : parsed.make_dirs) locations.insert(canonical((fs::path(dir) / make_dir).string()));
+    // DKMS runs MAKE in the package's directory: its own Makefile is built too (ovpn-dco's top
+    // Makefile is the Kbuild file that enters drivers/net/ovpn-dco/ with obj-y).
+    if (walked) dkms_built_dirs_[canonical(dir)].insert(canonical(dir));
     // How DKMS builds them: the MAKE line's variables, then those its Makefile hands to Kbuild.
     std::vector<std::string> variables = parsed.make_variables;
     for (const std::string& word : makefile_variables(dir)) variables.push_back(word);

@@ -55,11 +55,26 @@ run -v "$pkg"
 if [ $status -eq 1 ] && grep -q "src/hello.c:11:1: warning: module 'hello' can never be unloaded" "$work/out" &&
    grep -q "lib/echo/echo.c:11:1: warning: module 'echo' can never be unloaded" "$work/out" &&
    ! grep -q "could not be parsed" "$work/err" &&
-   grep -q "legacy/Makefile: skipped: DKMS does not build here (.*/dkms.conf builds src/, and no Kbuild file there enters this directory)" "$work/err"
+   grep -q "legacy/Makefile: skipped: DKMS does not build here (.*/dkms.conf builds the top directory, src/, and no Kbuild file there enters this directory)" "$work/err"
 then pass "dkms.conf: a module another directory's Kbuild builds; a directory DKMS never builds is skipped"
 else fail "dkms.conf: a module another directory's Kbuild builds; a directory DKMS never builds is skipped" "exit $status" "$(cat "$work/out" "$work/err")"; fi
 rm -r "$pkg/lib" "$pkg/legacy"
 sed -i '$d' "$pkg/src/objects.mk"
+
+# ovpn-dco's shape: DKMS runs MAKE in the package directory, whose Makefile is the Kbuild file
+# that adds an include directory and enters the module directory dkms.conf names (obj-y += drv/).
+dco="$work/dco"
+mkdir -p "$dco/include/dco" "$dco/drv"
+printf '#define DCO_MAGIC 7\n' > "$dco/include/dco/api.h"
+printf 'PWD:=$(shell pwd)\nNOSTDINC_FLAGS += -I$(PWD)/include/\nobj-y += drv/\nall:\n\t$(MAKE) -C $(KERNEL_SRC) M=$(PWD) modules\n' > "$dco/Makefile"
+printf 'obj-m += dcomod.o\n' > "$dco/drv/Makefile"
+sed 's|#include <linux/module.h>|#include <linux/module.h>\n#include <dco/api.h>|' \
+  "$fixtures/missing-module-exit/init-without-exit/noexit.c" > "$dco/drv/dcomod.c"
+printf 'PACKAGE_NAME="dco"\nPACKAGE_VERSION="1"\nMAKE="make KERNEL_SRC=${kernel_source_dir}"\nBUILT_MODULE_NAME[0]="dcomod"\nBUILT_MODULE_LOCATION[0]="drv"\n' > "$dco/dkms.conf"
+run "$dco"
+if [ $status -eq 1 ] && grep -q "drv/dcomod.c:12:1: warning: module 'dcomod' can never be unloaded" "$work/out" && ! grep -q "could not be parsed" "$work/err"
+then pass "dkms.conf: MAKE in the package directory, whose Makefile enters the module directory"
+else fail "dkms.conf: MAKE in the package directory, whose Makefile enters the module directory" "exit $status" "$(cat "$work/out" "$work/err")"; fi
 
 # xtables-addons' shape: the Kbuild file includes the package's mconfig through a variable that
 # dkms.conf's MAKE line sets to DKMS's build tree (the dkms.conf directory); west-chamber's sets it

@@ -139,5 +139,18 @@ for mode in make no-make; do
   then pass "included .c and -I'd header are the module's ($mode)"
   else fail "included .c and -I'd header are the module's ($mode)" "exit $status" "$(cat "$work/stdout" "$work/stderr")"; fi
 done
+# gost-crypto's shape: a header of the module defines a table (external linkage) and exports it;
+# main.c includes it, so main.o defines and exports the table that wrap.c's impl.c uses.
+printf '#include <linux/export.h>\nconst int incmod_table[2] = { 3, 5 };\nEXPORT_SYMBOL_GPL(incmod_table);\n' > "$inc/include/incmod_table.h"
+printf 'extern const int incmod_table[2];\n' >> "$inc/include/incmod.h"
+sed -i 's/#include "incmod.h"/#include "incmod.h"\n#include "incmod_table.h"/' "$inc/mod/main.c"
+sed -i 's/return x \* 2;/return x * incmod_table[0];/' "$inc/mod/impl.c"
+for mode in make no-make; do
+  flag=$([ $mode = no-make ] && echo --no-make)
+  "$kmodlint" --color never $flag "$inc" >"$work/stdout" 2>"$work/stderr"; status=$?
+  if [ $status -eq 0 ] && grep -q "^kmodlint: no findings in 2 files of 1 module" "$work/stderr"
+  then pass "a header of the module that defines and exports a table ($mode)"
+  else fail "a header of the module that defines and exports a table ($mode)" "exit $status" "$(cat "$work/stdout" "$work/stderr")"; fi
+done
 
 finish
