@@ -21,7 +21,7 @@ void IrqUnsafeLockCheck::check_module(const ModuleModel& module, CheckContext& c
   const SharedGlobalsAnalysis& analysis = module.memo<SharedGlobalsAnalysis>(
       "shared-globals", [&] {
         const RuleTables& t = ctx.tables();
-        return analyze_shared_globals(module, *t.entry_points, *t.locks, *t.api_names);
+        return analyze_shared_globals(module, *t.entry_points, *t.locks, *t.api_names, *t.cleanup_pairs);
       });
 
   std::map<std::string, std::vector<const LockAcquisition*>> by_lock;

@@ -36,7 +36,7 @@ void UnprotectedSharedGlobalCheck::check_module(const ModuleModel& module, Check
   const SharedGlobalsAnalysis& analysis = module.memo<SharedGlobalsAnalysis>(
       "shared-globals", [&] {
         const RuleTables& t = ctx.tables();
-        return analyze_shared_globals(module, *t.entry_points, *t.locks, *t.api_names);
+        return analyze_shared_globals(module, *t.entry_points, *t.locks, *t.api_names, *t.cleanup_pairs);
       });
 
   std::map<std::string, std::vector<const SharedAccess*>> by_location;

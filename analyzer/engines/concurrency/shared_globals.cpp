@@ -45,7 +45,7 @@ struct BlockState {
   bool reached = false;
   std::set<std::string> locks;  // must-hold
   std::set<int> registered;     // init: entries registered on some path (may)
-  bool unregistering = false;   // init: an unregistration call happened on every path
+  std::set<int> stopped;        // exit: entries whose registration was undone on every path (must)
 };
 
 // Per (entry, function): what the function is entered with.
@@ -53,12 +53,14 @@ struct FunctionContext {
   std::optional<std::set<std::string>> locks;  // intersection over call sites
   std::set<int> registered;                    // union over call sites (init)
   bool unreg_after = false;                    // exit: an unregistration follows some call site
+  std::optional<std::set<int>> stopped;        // exit: intersection over call sites
 };
 
 class Analyzer {
  public:
-  Analyzer(const ModuleModel& module, const EntryPointTable& eps, const LockTable& locks, const ApiNameTable& names)
-      : module_(module), eps_(eps), locks_(locks), names_(names) {}
+  Analyzer(const ModuleModel& module, const EntryPointTable& eps, const LockTable& locks, const ApiNameTable& names,
+           const CleanupPairTable& pairs)
+      : module_(module), eps_(eps), locks_(locks), names_(names), pairs_(pairs) {}
 
   SharedGlobalsAnalysis run() {
     find_sole_instances();
@@ -67,6 +69,7 @@ class Analyzer {
         result_.excluding_serializers.insert(s.id);
     find_entries();
     compute_unregistration_summaries();
+    compute_stop_summaries();
     for (int i = 0; i < static_cast<int>(result_.entries.size()); ++i) analyze_entry(i);
     return std::move(result_);
   }
@@ -76,7 +79,13 @@ class Analyzer {
   const EntryPointTable& eps_;
   const LockTable& locks_;
   const ApiNameTable& names_;
+  const CleanupPairTable& pairs_;
   SharedGlobalsAnalysis result_;
+  // Exit: the entries a release undoes the registration of. By cleanup pair: what the module's
+  // registration calls of that pair registered (misc_register() -> its file operations); by module
+  // function: what its calls stop (may: on some path).
+  std::map<std::string, std::set<int>> entries_by_pair_;
+  std::map<const FunctionFacts*, std::set<int>> stops_;
   // Entries registered by a given registration site (call or assignment), keyed by holder global
   // or function name.
   std::map<std::string, std::vector<int>> entries_by_holder_;
@@ -312,6 +321,48 @@ class Analyzer {
     }
   }
 
+  // What a registration call of a cleanup pair registered, for each pair; then, per module
+  // function, the entries its calls stop (a fixpoint over the call graph).
+  void compute_stop_summaries() {
+    for (const FunctionRef& ref : module_.functions())
+      for (std::size_t i = 0; i < ref.function->calls.size(); ++i)
+        if (const Registration* reg = eps_.find_registration_by_callee(ref.function->calls[i].callee);
+            reg && !reg->cleanup_pair.empty()) {
+          std::set<int> regs = registered_by(*ref.function, ref.unit, Event{Event::Kind::Call, static_cast<int>(i)});
+          entries_by_pair_[reg->cleanup_pair].insert(regs.begin(), regs.end());
+        }
+    if (entries_by_pair_.empty()) return;
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      for (const FunctionRef& ref : module_.functions()) {
+        std::set<int>& stops = stops_[ref.function];
+        std::size_t before = stops.size();
+        for (const CallEvent& call : ref.function->calls) {
+          std::set<int> more = stopped_by(call, ref.unit);
+          stops.insert(more.begin(), more.end());
+        }
+        if (stops.size() != before) changed = true;
+      }
+    }
+  }
+
+  // The entries that cannot run once `call` returns: misc_deregister() stops what misc_register()
+  // registered, a module function what its own calls stop.
+  std::set<int> stopped_by(const CallEvent& call, const UnitFacts* unit) const {
+    if (call.callee.empty() || entries_by_pair_.empty()) return {};
+    FunctionRef target = module_.resolve_function(call.callee, unit);
+    if (target.function) {
+      auto it = stops_.find(target.function);
+      return it == stops_.end() ? std::set<int>{} : it->second;
+    }
+    std::set<int> out;
+    for (const CleanupPairTable::ReleaseMatch& match : pairs_.releases_by_callee(call.callee))
+      if (auto it = entries_by_pair_.find(match.pair->id); it != entries_by_pair_.end())
+        out.insert(it->second.begin(), it->second.end());
+    return out;
+  }
+
   // Exit: for each block, whether an unregistration can still happen from its start.
   std::vector<bool> unregistration_ahead(const FunctionFacts& f, const UnitFacts* unit) const {
     std::vector<bool> in_block(f.blocks.size(), false), ahead(f.blocks.size(), false);
@@ -377,6 +428,20 @@ class Analyzer {
                         ctx.unreg_after = true;
                         changed = true;
                       }
+                      if (at_call.stopped) {
+                        if (!ctx.stopped) {
+                          ctx.stopped = at_call.stopped;
+                          changed = true;
+                        } else {
+                          std::set<int> both;
+                          std::set_intersection(ctx.stopped->begin(), ctx.stopped->end(), at_call.stopped->begin(),
+                                                at_call.stopped->end(), std::inserter(both, both.begin()));
+                          if (both != *ctx.stopped) {
+                            ctx.stopped = std::move(both);
+                            changed = true;
+                          }
+                        }
+                      }
                       if (changed) work.push_back(callee);
                     });
     }
@@ -397,6 +462,7 @@ class Analyzer {
     in[f.entry_block].reached = true;
     in[f.entry_block].locks = ctx.locks.value_or(std::set<std::string>{});
     in[f.entry_block].registered = ctx.registered;
+    if (exit) in[f.entry_block].stopped = ctx.stopped.value_or(std::set<int>{});
 
     auto merge_into = [&](int target, const BlockState& state) {
       if (target < 0 || target >= static_cast<int>(in.size())) return false;
@@ -417,6 +483,15 @@ class Analyzer {
       size_t before = t.registered.size();
       t.registered.insert(state.registered.begin(), state.registered.end());
       if (t.registered.size() != before) changed = true;
+      if (exit) {
+        std::set<int> both;
+        std::set_intersection(t.stopped.begin(), t.stopped.end(), state.stopped.begin(), state.stopped.end(),
+                              std::inserter(both, both.begin()));
+        if (both != t.stopped) {
+          t.stopped = std::move(both);
+          changed = true;
+        }
+      }
       return changed;
     };
 
@@ -478,8 +553,13 @@ class Analyzer {
               // What the callee does runs before the unregistrations that follow the call, not
               // before the call itself (xpp_usb's cleanup: kmem_cache_destroy() after usb_deregister()).
               at_call.unreg_after = exit && exit_unreg_ahead(f, unit, ahead, b, ei + 1, ctx);
+              if (exit) at_call.stopped = state.stopped;
               on_call(target.function, target.unit, at_call);
             }
+          }
+          if (exit) {
+            std::set<int> stops = stopped_by(call, unit);
+            state.stopped.insert(stops.begin(), stops.end());
           }
         }
         // Successors, with try-lock results applied on the branch where the lock is held.
@@ -547,8 +627,13 @@ class Analyzer {
     if (init) return state.registered;
     if (result_.entries[entry_index].phase == EntryPoint::Phase::Exit) {
       if (!exit_concurrent) return out;
+      // What module exit has unregistered is gone for every device. A driver's remove only stops
+      // its own device's callbacks: those of the other devices still reach module state (tor2's
+      // cards[], which card 0's interrupt walks while another card is removed).
+      bool module_exit = result_.entries[entry_index].how == "module_exit";
       for (int i = 0; i < static_cast<int>(result_.entries.size()); ++i)
-        if (result_.entries[i].phase == EntryPoint::Phase::Callback) out.insert(i);
+        if (result_.entries[i].phase == EntryPoint::Phase::Callback && !(module_exit && state.stopped.count(i)))
+          out.insert(i);
     }
     return out;
   }
@@ -658,8 +743,9 @@ const GlobalVarFacts* find_module_global(const ModuleModel& module, const UnitFa
 }
 
 SharedGlobalsAnalysis analyze_shared_globals(const ModuleModel& module, const EntryPointTable& entry_points,
-                                             const LockTable& locks, const ApiNameTable& names) {
-  return Analyzer(module, entry_points, locks, names).run();
+                                             const LockTable& locks, const ApiNameTable& names,
+                                             const CleanupPairTable& pairs) {
+  return Analyzer(module, entry_points, locks, names, pairs).run();
 }
 
 }  // namespace kmodlint

@@ -11,6 +11,7 @@
 
 #include "link/module_model.h"
 #include "tables/api_names.h"
+#include "tables/cleanup_pairs.h"
 #include "tables/entry_points.h"
 #include "tables/locks.h"
 
@@ -72,9 +73,12 @@ struct SharedGlobalsAnalysis {
   bool concurrent(int a, const std::set<int>& a_concurrent, int b, const std::set<int>& b_concurrent) const;
 };
 
-// `names`: self-synchronised types and unregistering calls (rules/api-names.yaml).
+// `names`: self-synchronised types and unregistering calls (rules/api-names.yaml); `pairs`: which
+// release undoes which registration (rules/cleanup-pairs.yaml, through the registrations'
+// cleanup_pair), so that exit after misc_deregister() no longer races with the file operations.
 SharedGlobalsAnalysis analyze_shared_globals(const ModuleModel& module, const EntryPointTable& entry_points,
-                                             const LockTable& locks, const ApiNameTable& names);
+                                             const LockTable& locks, const ApiNameTable& names,
+                                             const CleanupPairTable& pairs);
 
 // The global a name refers to from `unit`: its static one, else the module's non-static one.
 const GlobalVarFacts* find_module_global(const ModuleModel& module, const UnitFacts* unit, const std::string& name,
