@@ -52,14 +52,17 @@ void InvalidExportCheck::check_module(const ModuleModel& module, CheckContext& c
         if (definition.unit == unit && (!here || definition.is_static)) here = &definition;
       if (!here) {
         const SymbolDefinition* elsewhere = symbols.module_definition(module, name);
-        if (elsewhere)
-          ctx.report(module, exported.location,
+        if (elsewhere) {
+          // It links: a matter of the kernel's coding style, reported with the style findings
+          // (dahdi's oct612x-user.c exports the vendor API it leaves untouched from a glue file).
+          Finding& finding = ctx.report(module, exported.location,
                      macro + ": '" + name + "' is defined in another file (" +
                          externs::short_location(elsewhere->location) +
                          "), not in this one; it links, but the kernel's rule is that the export follows the "
                          "definition (checkpatch: EXPORT_SYMBOL should immediately follow its function/variable), "
                          "so that it is not lost when the definition moves; move it there");
-        else
+          finding.style = true;
+        } else
           ctx.report(module, exported.location,
                      macro + ": '" + name + "' is not defined in this file or anywhere in " + module.name() +
                          ".ko; the build stops with 'ERROR: modpost: \"" + name + "\" [" + module.name() +
