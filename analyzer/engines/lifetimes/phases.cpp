@@ -122,9 +122,12 @@ const Summary& Engine::summary(const FunctionRef& fn, int depth) {
   if (s.fails != FailsOn::Never) collect(walked.failure_ends, true);
   for (auto& [site_id, a] : acquires) s.acquires.push_back(a);
   for (const Summary::Release& rel : walked.releases) {
+    // Visible to the caller: a release of what outlives the helper, or of a resource known by a
+    // literal name (remove_proc_entry("xpp", NULL) in a cleanup helper after proc_mkdir("xpp", NULL)).
     bool visible = false;
     for (const ValueKey& k : rel.arg_keys)
-      if (!k.empty() && outliving(k)) visible = true;
+      if (!k.empty() && (outliving(k) || k.is_string_literal()))
+        visible = true;
     if (!visible) continue;
     Summary::Release copy = rel;
     for (ValueKey& k : copy.arg_keys)

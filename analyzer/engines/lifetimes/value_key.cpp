@@ -12,6 +12,14 @@ ValueKey ValueKey::constant(std::string spelling) {
   return k;
 }
 
+namespace {
+const char kStringPrefix[] = "string:";
+}
+
+ValueKey ValueKey::string_literal(const std::string& spelling) { return constant(kStringPrefix + spelling); }
+
+bool ValueKey::is_string_literal() const { return plain(Kind::Constant) && root.starts_with(kStringPrefix); }
+
 ValueKey ValueKey::call_result(int call_index) {
   ValueKey k;
   k.kind = Kind::CallResult;
@@ -165,6 +173,9 @@ ValueKey key_of(const ValueRef& v, const FunctionFacts& fn) {
   using K = ValueRef::Kind;
   switch (v.kind) {
     case K::IntConstant: return ValueKey::constant(std::to_string(v.int_value));
+    // A name that identifies a resource (remove_proc_entry(PROC_DIR, NULL) after
+    // proc_mkdir(PROC_DIR, NULL)): the literal with its quotes, never equal to a number.
+    case K::String: return v.text.empty() ? ValueKey{} : ValueKey::string_literal(v.text);
     case K::CallResult: return ValueKey::call_result(v.call_index);
     case K::Function: return ValueKey::function(v.root);
     case K::Global:
