@@ -90,18 +90,16 @@ OwnershipTable load_ownership_table(const std::string& path) {
     for (const YAML::Node& e : list_of(root, "callback_invokers", path)) {
       CallbackInvoker invoker;
       invoker.callees.push_back(entry_callee(e, path));
-      yaml_reject_unknown_keys(e, with({"alt_callees", "callback_arg", "callback_field", "data_arg", "runs"}), path);
+      yaml_reject_unknown_keys(e, with({"alt_callees", "callback_arg", "callback_fields", "data_arg", "runs"}), path);
       invoker.name = e["name"].as<std::string>();
       for (const std::string& alt : yaml_string_list(e, "alt_callees", path)) invoker.callees.push_back(alt);
-      std::string field = yaml_string(e, "callback_field", path);
-      if (field.empty()) {
-        invoker.callback_arg = required_index(e, "callback_arg", path);
-      } else {
+      std::vector<std::string> fields = yaml_string_list(e, "callback_fields", path);
+      if (fields.empty()) invoker.callback_arg = required_index(e, "callback_arg", path);
+      for (const std::string& field : fields) {
         std::size_t dot = field.find('.');
         if (dot == std::string::npos || dot == 0 || dot + 1 == field.size() || e["callback_arg"])
-          yaml_fail(e, path, "key 'callback_field': expected record.field (and no callback_arg)");
-        invoker.callback_record = field.substr(0, dot);
-        invoker.callback_field = field.substr(dot + 1);
+          yaml_fail(e, path, "key 'callback_fields': expected a list of record.field (and no callback_arg)");
+        invoker.callback_fields.emplace_back(field.substr(0, dot), field.substr(dot + 1));
       }
       invoker.data_arg = required_index(e, "data_arg", path);
       std::string runs = yaml_required_string(e, "runs", path);

@@ -19,8 +19,8 @@ struct CallbackInvoker {
   std::string name;
   std::vector<std::string> callees;  // callee and alt_callees
   int callback_arg = -1;           // the function is this argument, or
-  std::string callback_record;     // every module function stored in this struct's
-  std::string callback_field;      // field (device.release)
+  // every module function stored in one of these struct fields: {"device", "release"}, ...
+  std::vector<std::pair<std::string, std::string>> callback_fields;
   int data_arg = -1;
   Runs runs = Runs::Now;
 };

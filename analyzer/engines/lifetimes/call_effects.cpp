@@ -606,14 +606,16 @@ void Engine::run_callback(Ctx& ctx, State& state, const CallEvent& call, const C
     callbacks.push_back(callback.root);
   } else {
     // Stored by an initializer, or assigned (wrapper->aux_dev.dev.release = my_release).
+    auto hook = [&](const std::string& record, const std::string& field) {
+      return std::find(invoker.callback_fields.begin(), invoker.callback_fields.end(), std::pair{record, field}) !=
+             invoker.callback_fields.end();
+    };
     for (const UnitFacts* unit : module_.units()) {
       for (const FunctionStore& store : unit->function_stores)
-        if (store.record == invoker.callback_record && store.field == invoker.callback_field)
-          callbacks.push_back(store.function);
+        if (hook(store.record, store.field)) callbacks.push_back(store.function);
       for (const FunctionFacts& function : unit->functions)
         for (const AssignEvent& assign : function.assigns)
-          if (assign.value.kind == ValueRef::Kind::Function && assign.target.record == invoker.callback_record &&
-              assign.target.field == invoker.callback_field)
+          if (assign.value.kind == ValueRef::Kind::Function && hook(assign.target.record, assign.target.field))
             callbacks.push_back(assign.value.root);
     }
     std::sort(callbacks.begin(), callbacks.end());
