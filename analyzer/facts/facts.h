@@ -33,7 +33,7 @@ struct ValueRef {
     Other,        // anything else (arithmetic, casts of unknown things, ...)
   };
   Kind kind = Kind::None;
-  std::string root;           // the variable or function name, for Local/Param/Global/Function
+  std::string root;           // the variable or function name, for Local/Param/Global/Function; a String's bytes
   std::string path;           // normalized access path from root, e.g. "->cls", ".dev.kobj", "[]"
   bool address_of = false;    // &root... was taken
   bool dereferenced = false;  // *root...

@@ -129,8 +129,10 @@ ValueRef ValueSummarizer::summarize(const Expr* expr) const {
   const Expr* inner = strip(expr);
   value.text = spelling(expr);
 
-  if (isa<StringLiteral>(inner)) {
+  if (const auto* literal = dyn_cast<StringLiteral>(inner)) {
     value.kind = ValueRef::Kind::String;
+    // The literal's bytes: the same name spelled through a macro or not compares equal.
+    value.root = literal->getBytes().substr(0, kMaxSpelling).str();
     return value;
   }
   if (!inner->isValueDependent() && inner->getType()->isIntegralOrEnumerationType()) {

@@ -16,7 +16,7 @@ namespace {
 const char kStringPrefix[] = "string:";
 }
 
-ValueKey ValueKey::string_literal(const std::string& spelling) { return constant(kStringPrefix + spelling); }
+ValueKey ValueKey::string_literal(const std::string& bytes) { return constant(kStringPrefix + bytes); }
 
 bool ValueKey::is_string_literal() const { return plain(Kind::Constant) && root.starts_with(kStringPrefix); }
 
@@ -174,8 +174,8 @@ ValueKey key_of(const ValueRef& v, const FunctionFacts& fn) {
   switch (v.kind) {
     case K::IntConstant: return ValueKey::constant(std::to_string(v.int_value));
     // A name that identifies a resource (remove_proc_entry(PROC_DIR, NULL) after
-    // proc_mkdir(PROC_DIR, NULL)): the literal with its quotes, never equal to a number.
-    case K::String: return v.text.empty() ? ValueKey{} : ValueKey::string_literal(v.text);
+    // proc_mkdir(PROC_DIR, NULL)): the literal's bytes, never equal to a number.
+    case K::String: return ValueKey::string_literal(v.root);
     case K::CallResult: return ValueKey::call_result(v.call_index);
     case K::Function: return ValueKey::function(v.root);
     case K::Global:

@@ -42,9 +42,9 @@ struct ValueKey {
   std::vector<ValueKey> operands;  // Bit: {bit number, word}
 
   static ValueKey constant(std::string spelling);
-  // A string literal, by its spelling (a macro name or the quoted text): a constant that names a
-  // resource (remove_proc_entry(PROC_DIR, NULL)).
-  static ValueKey string_literal(const std::string& spelling);
+  // A string literal, by its bytes: a constant that names a resource
+  // (remove_proc_entry(PROC_DIR, NULL)).
+  static ValueKey string_literal(const std::string& bytes);
   bool is_string_literal() const;
   static ValueKey call_result(int call_index);
   static ValueKey function(std::string name);
