@@ -86,6 +86,10 @@ bool Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
         return false;
     return true;
   });
+  auto stable = [](const ValueKey& k) {
+    using K = ValueKey::Kind;
+    return k.kind == K::Constant || k.kind == K::Global || k.kind == K::Function;
+  };
   for (Resource& r : state.resources) {
     if (sites_[r.site].pair != pair || released_sites.count(r.site)) continue;
     if (live_match && !r.live()) continue;
@@ -96,16 +100,16 @@ bool Engine::apply_release(Ctx& ctx, State& state, const CleanupPair* pair, cons
       if (first < 0) first = static_cast<int>(j);
       // A call's result in the release (resource_size(res)) is another call than the acquire's.
       if (keys[j].empty() || r.comps[j].empty() || keys[j].plain(ValueKey::Kind::CallResult)) continue;
+      // Teardown names a secondary component (free_irq()'s dev_id) by its own locals, which the
+      // acquire's names (where probe also stored the pointer: card->self = card) cannot know;
+      // only a stable name (a global, a constant) can tell two resources apart there.
+      if (ctx.phase == Phase::Teardown && first >= 0 && static_cast<int>(j) != first && !stable(keys[j])) continue;
       if (r.comps[j].count(keys[j])) {
         if (static_cast<int>(j) == first) primary_equal = true;
       } else {
         differs = true;
       }
     }
-    auto stable = [](const ValueKey& k) {
-      using K = ValueKey::Kind;
-      return k.kind == K::Constant || k.kind == K::Global || k.kind == K::Function;
-    };
     bool stable_difference = true;
     for (std::size_t j = 0; j < keys.size() && j < r.comps.size(); ++j) {
       if (!api->handle_args[j] || keys[j].empty() || r.comps[j].empty() || r.comps[j].count(keys[j])) continue;
