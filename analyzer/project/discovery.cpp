@@ -184,16 +184,21 @@ class Discoverer {
     for (const std::string& make_dir : parsed.make_dirs) locations.insert(canonical((fs::path(dir) / make_dir).string()));
     // DKMS runs MAKE in the package's directory: its own Makefile is built too (ovpn-dco's top
     // Makefile is the Kbuild file that enters drivers/net/ovpn-dco/ with obj-y).
-    if (walked) dkms_built_dirs_[canonical(dir)].insert(canonical(dir));
+    if (walked && !fs::exists(fs::path(dir) / "configure", error)) dkms_built_dirs_[canonical(dir)].insert(canonical(dir));
     // How DKMS builds them: the MAKE line's variables, then those its Makefile hands to Kbuild.
     std::vector<std::string> variables = parsed.make_variables;
     for (const std::string& word : makefile_variables(dir)) variables.push_back(word);
     for (const std::string& location : locations) add_make_variables(location, variables);
+    // A package whose build starts with a configure step (openafs) generates its Kbuild files
+    // where its own Makefiles decide: which directories it enters is not known before it has run.
+    bool configured = fs::exists(fs::path(dir) / "configure", error);
     for (const std::string& location : locations)
       if (fs::is_directory(location, error) && !kbuild_file_in(location).empty()) {
-        if (std::find(module_roots_.begin(), module_roots_.end(), location) == module_roots_.end())
+        if (std::find(module_roots_.begin(), module_roots_.end(), location) == module_roots_.end()) {
           module_roots_.push_back(location);
-        if (walked) dkms_built_dirs_[canonical(dir)].insert(location);
+          if (!names_objects(location, options_.policy)) named_by_dkms_only_.insert(location);
+        }
+        if (walked && !configured) dkms_built_dirs_[canonical(dir)].insert(location);
       }
   }
 
@@ -307,7 +312,17 @@ class Discoverer {
     std::map<std::string, DryRunCompile> compiles;
     std::vector<KbuildModule> modules;
     if (uses_dry_run(root)) {
-      DryRun run = dry_runs_.at(root).get();
+      DryRun run;
+      try {
+        run = dry_runs_.at(root).get();
+      } catch (const InputError&) {
+        // A directory only dkms.conf names, whose Makefile is not a Kbuild file (openafs's
+        // configure-made top Makefile, which recurses into the generated libafs directory itself).
+        if (!named_by_dkms_only_.count(root)) throw;
+        project_.verbose.push_back(root + ": skipped: dkms.conf builds here, but its Makefile is not a Kbuild file "
+                                          "(it names no objects, and Kbuild cannot dry-run it)");
+        return;
+      }
       if (!run.partial_failure.empty())
         project_.unreadable.push_back(kbuild + ": make could not dry-run all of it (" + run.partial_failure +
                                       "); the objects it could not make are not linted");
@@ -478,6 +493,8 @@ class Discoverer {
   std::vector<DkmsModule> dkms_modules_;
   // dkms.conf directory -> the module directories its build runs Kbuild in (with a Kbuild file).
   std::map<std::string, std::set<std::string>> dkms_built_dirs_;
+  // Module roots only because dkms.conf names them: their Makefile has no literal obj- line.
+  std::set<std::string> named_by_dkms_only_;
   std::vector<std::string> module_roots_;
   std::set<std::string> covered_dirs_;
   std::set<std::string> claimed_;

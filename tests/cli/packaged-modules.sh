@@ -76,6 +76,22 @@ if [ $status -eq 1 ] && grep -q "drv/dcomod.c:12:1: warning: module 'dcomod' can
 then pass "dkms.conf: MAKE in the package directory, whose Makefile enters the module directory"
 else fail "dkms.conf: MAKE in the package directory, whose Makefile enters the module directory" "exit $status" "$(cat "$work/out" "$work/err")"; fi
 
+# openafs's shape after its documented step (dkms.conf's MAKE: ./configure && make): the top
+# Makefile that configure made is not a Kbuild file, and the build made the module's Kbuild in a
+# directory dkms.conf does not name. The top directory is skipped, the generated one is linted.
+afs="$work/afs"
+mkdir -p "$afs/src/libafs/MODLOAD-x"
+printf '#!/bin/sh\n' > "$afs/configure"
+printf 'include src/config/Makefile.config\nall:\n\t$(MAKE) -C src/libafs\n' > "$afs/Makefile"
+printf 'obj-m := afsmod.o\n' > "$afs/src/libafs/MODLOAD-x/Makefile"
+cp "$fixtures/missing-module-exit/init-without-exit/noexit.c" "$afs/src/libafs/MODLOAD-x/afsmod.c"
+printf 'PACKAGE_NAME="afs"\nPACKAGE_VERSION="1"\nMAKE[0]="(./configure && make)"\nBUILT_MODULE_NAME[0]="afsmod"\n' > "$afs/dkms.conf"
+run -v "$afs"
+if [ $status -eq 1 ] && grep -q "MODLOAD-x/afsmod.c:11:1: warning: module 'afsmod' can never be unloaded" "$work/out" &&
+   grep -q "afs: skipped: dkms.conf builds here, but its Makefile is not a Kbuild file" "$work/err" && ! grep -q "make rejected it" "$work/err"
+then pass "dkms.conf: after a configure step, the generated module directory is linted, the top Makefile skipped"
+else fail "dkms.conf: after a configure step, the generated module directory is linted, the top Makefile skipped" "exit $status" "$(cat "$work/out" "$work/err")"; fi
+
 # xtables-addons' shape: the Kbuild file includes the package's mconfig through a variable that
 # dkms.conf's MAKE line sets to DKMS's build tree (the dkms.conf directory); west-chamber's sets it
 # to the installed source, /usr/src/NAME-VERSION.
