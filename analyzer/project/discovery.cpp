@@ -182,23 +182,27 @@ class Discoverer {
       locations.insert(module_dir);
     }
     for (const std::string& make_dir : parsed.make_dirs) locations.insert(canonical((fs::path(dir) / make_dir).string()));
-    // DKMS runs MAKE in the package's directory: its own Makefile is built too (ovpn-dco's top
-    // Makefile is the Kbuild file that enters drivers/net/ovpn-dco/ with obj-y).
-    if (walked && !fs::exists(fs::path(dir) / "configure", error)) dkms_built_dirs_[canonical(dir)].insert(canonical(dir));
+    // A package whose build starts with a configure step (openafs) generates its Kbuild files
+    // where its own Makefiles decide: which directories it enters is not known before it has run.
+    // Otherwise DKMS runs MAKE in the package's directory, so its own Makefile is built too
+    // (ovpn-dco's top Makefile is the Kbuild file that enters drivers/net/ovpn-dco/ with obj-y).
+    std::set<std::string>* built = nullptr;
+    if (walked && !fs::exists(fs::path(dir) / "configure", error)) {
+      std::string package_dir = canonical(dir);
+      built = &dkms_built_dirs_[package_dir];
+      built->insert(package_dir);
+    }
     // How DKMS builds them: the MAKE line's variables, then those its Makefile hands to Kbuild.
     std::vector<std::string> variables = parsed.make_variables;
     for (const std::string& word : makefile_variables(dir)) variables.push_back(word);
     for (const std::string& location : locations) add_make_variables(location, variables);
-    // A package whose build starts with a configure step (openafs) generates its Kbuild files
-    // where its own Makefiles decide: which directories it enters is not known before it has run.
-    bool configured = fs::exists(fs::path(dir) / "configure", error);
     for (const std::string& location : locations)
       if (fs::is_directory(location, error) && !kbuild_file_in(location).empty()) {
         if (std::find(module_roots_.begin(), module_roots_.end(), location) == module_roots_.end()) {
           module_roots_.push_back(location);
           if (!names_objects(location, options_.policy)) named_by_dkms_only_.insert(location);
         }
-        if (walked && !configured) dkms_built_dirs_[canonical(dir)].insert(location);
+        if (built) built->insert(location);
       }
   }
 
